@@ -1,0 +1,63 @@
+"""Fixtures shared by every test module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+
+from tests.factories import SchoolFactory, TeacherFactory, UserFactory, ZoneFactory, grant
+from yanxiu.orgs.models import School, Teacher, User, Zone
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language (zh-hans), whatever the last request chose.
+
+    LocaleMiddleware leaves a request's language active in the test's thread.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def zone(db: None) -> Zone:
+    return ZoneFactory()
+
+
+@pytest.fixture
+def school(zone: Zone) -> School:
+    return SchoolFactory(zone=zone)
+
+
+@pytest.fixture
+def other_school(db: None) -> School:
+    return SchoolFactory()
+
+
+@pytest.fixture
+def school_admin(school: School) -> User:
+    user = UserFactory(username="school_admin")
+    grant(user, "school_admin", school=school)
+    return user
+
+
+@pytest.fixture
+def bureau_admin(zone: Zone) -> User:
+    user = UserFactory(username="bureau_admin")
+    grant(user, "bureau_admin", region=zone.region)
+    return user
+
+
+@pytest.fixture
+def teacher(school: School) -> Teacher:
+    return TeacherFactory(school=school, user=UserFactory(username="teacher"))
+
+
+def login(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client

@@ -1,0 +1,49 @@
+"""Policy documents: validation in Chinese, round trip, versions per region and year."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import RegionFactory
+from yanxiu.credits.policy import DEFAULT_DOCUMENT, PolicyError, parse_policy, rules_for
+from yanxiu.credits.services import save_policy
+
+
+def test_every_problem_of_a_document_is_reported_in_chinese():
+    document = {
+        "annual": {"total": -1, "minimums": {"physics": 3}},
+        "periods": [{"name": "项目", "start": "2026-09-01", "end": "2026-03-01", "minimums": []}],
+        "excluded_activity_types": ["dancing"],
+    }
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(document)
+    messages = caught.value.messages
+    assert any("不能为负数" in m for m in messages)
+    assert any("physics" in m and "不存在" in m for m in messages)
+    assert any("结束日期早于开始日期" in m for m in messages)
+    assert any("活动类型无效" in m for m in messages)
+
+
+def test_a_document_survives_a_round_trip():
+    rules = parse_policy({**DEFAULT_DOCUMENT, "hours_per_credit": {"online": "2.5"}})
+    assert parse_policy(rules.to_document()) == rules
+
+
+def test_the_seed_policy_asks_48_credits_with_the_three_minimums():
+    rules = parse_policy(DEFAULT_DOCUMENT)
+    assert (rules.total, rules.minimums, rules.school_fail_threshold) == (
+        Decimal(48),
+        {"centralized": Decimal(16), "online": Decimal(8), "school_based": Decimal(24)},
+        Decimal("0.2"),
+    )
+
+
+@pytest.mark.django_db
+def test_saving_an_edit_adds_a_version_and_the_latest_is_in_force():
+    region = RegionFactory()
+    save_policy(region, 2026, parse_policy(DEFAULT_DOCUMENT))
+    looser = parse_policy({**DEFAULT_DOCUMENT, "annual": {"total": 40}})
+    assert save_policy(region, 2026, looser, note="降低").version == 2
+    assert rules_for(region.pk, 2026).total == Decimal(40)

@@ -1,0 +1,178 @@
+"""Study pages and content authoring, scoped like everything else."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from tests.factories import UserFactory, grant
+from tests.learning.conftest import user_of
+from tests.learning.factories import OnlineCourseFactory, VideoUnitFactory, add_question, admit
+from yanxiu.learning.models import CourseUnit, QuizAttempt, UnitKind, UnitProgress
+from yanxiu.orgs.models import Teacher, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def center_staff(learner: Teacher) -> User:
+    user = UserFactory(username="center")
+    grant(user, "center_staff", region=learner.region)
+    return user
+
+
+def test_my_courses_lists_the_online_courses_i_am_admitted_to(
+    client: Client, learner: Teacher, video: CourseUnit, django_assert_max_num_queries
+):
+    for _ in range(3):
+        admit(learner, VideoUnitFactory(course__region=learner.region).course)
+    client.force_login(user_of(learner))
+    with django_assert_max_num_queries(12):
+        response = client.get("/learning/")
+    assert response.status_code == 200
+    assert video.course.title in response.text
+    assert len(response.context["my_courses"]) == 4
+
+
+def test_the_unit_page_carries_the_player_for_an_admitted_teacher(
+    client: Client, learner: Teacher, video: CourseUnit
+):
+    client.force_login(user_of(learner))
+    response = client.get(f"/learning/units/{video.pk}/")
+    assert response.status_code == 200
+    assert "data-study" in response.text
+    assert "learning/player.js" in response.text
+
+
+def test_a_teacher_of_another_region_cannot_open_the_unit(client: Client, video: CourseUnit):
+    from tests.factories import TeacherFactory
+
+    stranger = TeacherFactory(user=UserFactory(username="stranger"))
+    client.force_login(user_of(stranger))
+    assert client.get(f"/learning/units/{video.pk}/").status_code == 404
+
+
+def test_an_unpublished_unit_is_hidden_from_teachers(client: Client, learner: Teacher, video):
+    draft = VideoUnitFactory(course=video.course, is_published=False)
+    client.force_login(user_of(learner))
+    assert client.get(f"/learning/units/{draft.pk}/").status_code == 404
+
+
+def test_opening_a_page_unit_marks_it_viewed(client: Client, learner: Teacher, video):
+    page = VideoUnitFactory(course=video.course, kind=UnitKind.PAGE, body="正文")
+    client.force_login(user_of(learner))
+    client.get(f"/learning/units/{page.pk}/")
+    assert UnitProgress.objects.get(unit=page).viewed_at is not None
+
+
+def test_a_teacher_answers_the_quiz_on_the_unit_page(client: Client, learner: Teacher, video):
+    question = add_question(video)
+    client.force_login(user_of(learner))
+    right = question.choices.get(is_correct=True)
+    client.post(f"/learning/units/{video.pk}/quiz/", {f"q{question.pk}": right.pk})
+    attempt = QuizAttempt.objects.get()
+    assert (attempt.score, attempt.passed) == (100, True)
+
+
+def test_center_staff_add_a_video_unit(client: Client, center_staff: User, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    course = OnlineCourseFactory(region=center_staff.role_assignments.get().region)
+    client.force_login(center_staff)
+    response = client.post(
+        f"/learning/courses/{course.pk}/units/new/",
+        {
+            "kind": "video",
+            "title": "第一讲",
+            "position": 1,
+            "is_published": "on",
+            "is_required": "on",
+            "duration_seconds": 120,
+            "pass_mark": 60,
+            "video": SimpleUploadedFile("a.webm", b"\x1aE\xdf\xa3", content_type="video/webm"),
+        },
+    )
+    assert response.status_code == 302
+    unit = CourseUnit.objects.get()
+    assert (unit.title, unit.created_by) == ("第一讲", center_staff)
+
+
+def test_a_video_unit_without_a_file_is_refused(client: Client, center_staff: User):
+    course = OnlineCourseFactory(region=center_staff.role_assignments.get().region)
+    client.force_login(center_staff)
+    response = client.post(
+        f"/learning/courses/{course.pk}/units/new/",
+        {"kind": "video", "title": "第一讲", "position": 1, "pass_mark": 60},
+    )
+    assert response.status_code == 200
+    assert "视频单元需要上传视频文件" in response.text
+
+
+def test_center_staff_add_a_quiz_question(client: Client, center_staff: User, video):
+    client.force_login(center_staff)
+    client.post(
+        f"/learning/units/{video.pk}/questions/new/",
+        {"text": "题目", "choice_1": "甲", "choice_2": "乙", "correct": 2},
+    )
+    question = video.questions.get()
+    assert question.choices.get(is_correct=True).text == "乙"
+
+
+def test_a_teacher_cannot_author_units(client: Client, learner: Teacher, video):
+    client.force_login(user_of(learner))
+    assert client.get(f"/learning/courses/{video.course_id}/units/new/").status_code == 403
+
+
+def test_a_document_unit_shows_its_pdf(client: Client, learner: Teacher, video):
+    document = VideoUnitFactory(
+        course=video.course, kind=UnitKind.DOCUMENT, document="learning/documents/2026/a.pdf"
+    )
+    client.force_login(user_of(learner))
+    response = client.get(f"/learning/units/{document.pk}/")
+    assert "learning/documents/2026/a.pdf" in response.text
+
+
+def test_the_course_page_shows_each_units_progress(
+    client: Client, learner: Teacher, video, django_assert_max_num_queries
+):
+    for _ in range(3):
+        VideoUnitFactory(course=video.course)
+    client.force_login(user_of(learner))
+    with django_assert_max_num_queries(14):
+        response = client.get(f"/learning/courses/{video.course_id}/")
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 4
+
+
+def test_a_teacher_reads_their_sessions_with_the_reasons(client: Client, learner: Teacher, video):
+    from yanxiu.learning.models import StudySession
+
+    StudySession.objects.create(
+        key="k1",
+        teacher=learner,
+        unit=video,
+        started_at="2026-11-23T10:00:00+08:00",
+        ended_at="2026-11-23T10:10:00+08:00",
+        counted_seconds=420,
+        uncounted={"hidden": 120, "speed": 60},
+    )
+    client.force_login(user_of(learner))
+    response = client.get("/learning/sessions/")
+    assert "420" in response.text
+    assert "页面不可见，不计时: 120" in response.text
+
+
+def test_a_school_admin_does_not_see_sessions_of_another_school(
+    client: Client, school_admin: User, learner: Teacher, video
+):
+    from yanxiu.learning.models import StudySession
+
+    StudySession.objects.create(
+        key="k1",
+        teacher=learner,
+        unit=video,
+        started_at="2026-11-23T10:00:00+08:00",
+        ended_at="2026-11-23T10:10:00+08:00",
+    )
+    client.force_login(school_admin)
+    assert len(client.get("/learning/sessions/").context["page"].object_list) == 0

@@ -1,0 +1,1 @@
+"""Yanxiu (研修): a region's platform for teachers' professional development."""

@@ -1,0 +1,216 @@
+"""Writing to the ledger and the policies: the only ways credits and rules change.
+
+Every posting and reversal updates ``TeacherYearTotal`` in the same transaction,
+so reports read a summary that always equals the sum of the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yanxiu.credits.models import (
+    ActivityType,
+    Category,
+    CreditEntry,
+    Policy,
+    TeacherYearTotal,
+    Unit,
+)
+from yanxiu.credits.policy import PolicyRules, rules_for
+from yanxiu.orgs.models import Region, Teacher, User
+
+
+class CreditError(ValueError):
+    """A posting the ledger refuses; ``str()`` is a Chinese message for the user."""
+
+
+class DuplicateCredit(CreditError):
+    """The teacher already holds a live entry for this source."""
+
+
+class ExcludedActivity(CreditError):
+    """The region-year policy says this kind of activity never counts."""
+
+
+def post_credit(
+    *,
+    teacher: Teacher,
+    year: int,
+    category: str,
+    amount: Decimal,
+    unit: str,
+    source: Model | None,
+    certified_by: User,
+    occurred_on: datetime.date,
+    reason: str = "",
+    activity_type: str = "",
+) -> CreditEntry:
+    """Add a certified credit to the teacher's ledger (one live entry per teacher and source).
+
+    ``source`` is the class, course, project, activity, artifact or declaration the
+    credit comes from, or None for a manual entry, which then needs a ``reason``.
+    """
+    amount = Decimal(amount)
+    if category not in Category.values:
+        raise CreditError(_("类别“%(c)s”不存在") % {"c": category})
+    if unit not in Unit.values:
+        raise CreditError(_("单位“%(u)s”不存在") % {"u": unit})
+    if amount <= 0:
+        raise CreditError(_("学时数量必须大于 0"))
+    if source is None and not reason.strip():
+        raise CreditError(_("手工登记学时必须填写说明"))
+    if (
+        activity_type
+        and activity_type in rules_for(teacher.region_id, year).excluded_activity_types
+    ):
+        label = (
+            ActivityType(activity_type).label
+            if activity_type in ActivityType.values
+            else activity_type
+        )
+        raise ExcludedActivity(_("“%(t)s”按本年度政策不计学时") % {"t": label})
+    source_type = ContentType.objects.get_for_model(source) if source is not None else None
+    entry = CreditEntry(
+        teacher=teacher,
+        year=year,
+        category=category,
+        amount=amount,
+        unit=unit,
+        activity_type=activity_type,
+        source_type=source_type,
+        source_id=source.pk if source is not None else None,
+        source_label=str(source) if source is not None else "",
+        reason=reason.strip(),
+        occurred_on=occurred_on,
+        certified_by=certified_by,
+        certified_at=timezone.now(),
+    )
+    try:
+        # Only a sourced posting can hit the uniqueness constraint, so only it needs a
+        # savepoint to turn that error into DuplicateCredit inside a caller's transaction.
+        with transaction.atomic(savepoint=source is not None):
+            if source is not None:
+                entry.source_generation = _next_generation(teacher, source_type, source.pk)
+            entry.save()
+            _add_to_totals(entry)
+    except IntegrityError as exc:
+        # Two postings for the same source raced; the constraint kept one.
+        raise _duplicate(teacher, entry.source_label) from exc
+    return entry
+
+
+def _next_generation(teacher: Teacher, source_type: ContentType | None, source_id: int) -> int:
+    postings = CreditEntry.objects.filter(
+        teacher=teacher, source_type=source_type, source_id=source_id, reverses__isnull=True
+    )
+    live = postings.filter(reversal__isnull=True).exists()
+    if live:
+        raise _duplicate(teacher, "")
+    return postings.count()
+
+
+def _duplicate(teacher: Teacher, label: str) -> DuplicateCredit:
+    return DuplicateCredit(
+        _("%(t)s 已有这一来源的学时记录%(l)s，不能重复登记")
+        % {"t": teacher.name, "l": f"（{label}）" if label else ""}
+    )
+
+
+def reverse_entry(entry: CreditEntry, *, by: User, reason: str) -> CreditEntry:
+    """Cancel ``entry`` with a reversing entry of the opposite amount; the original stays."""
+    if not reason.strip():
+        raise CreditError(_("冲销必须填写原因"))
+    if entry.is_reversal:
+        raise CreditError(_("冲销记录本身不能再冲销"))
+    reversal = CreditEntry(
+        teacher_id=entry.teacher_id,
+        year=entry.year,
+        category=entry.category,
+        amount=-entry.amount,
+        unit=entry.unit,
+        activity_type=entry.activity_type,
+        source_type_id=entry.source_type_id,
+        source_id=entry.source_id,
+        source_label=entry.source_label,
+        source_generation=entry.source_generation,
+        reason=reason.strip(),
+        occurred_on=timezone.localdate(),
+        certified_by=by,
+        certified_at=timezone.now(),
+        reverses=entry,
+    )
+    try:
+        with transaction.atomic():
+            reversal.save()
+            _add_to_totals(reversal)
+    except IntegrityError as exc:
+        raise CreditError(_("这条记录已经冲销过了")) from exc
+    return reversal
+
+
+def _add_to_totals(entry: CreditEntry) -> None:
+    """Add the entry's amount to its summary row, creating it on first use.
+
+    One upsert (PostgreSQL and SQLite alike) is race-free without a savepoint.
+    """
+    hours, credits = (entry.amount, 0) if entry.unit == Unit.HOUR else (0, entry.amount)
+    table = TeacherYearTotal._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (teacher_id, year, category, hours, credits)
+            VALUES (%s, %s, %s, %s, %s)
+            ON CONFLICT (teacher_id, year, category) DO UPDATE
+            SET hours = {table}.hours + excluded.hours,
+                credits = {table}.credits + excluded.credits
+            """,
+            [entry.teacher_id, entry.year, entry.category, hours, credits],
+        )
+
+
+def recompute_totals(year: int) -> int:
+    """Rebuild the year's summary from the ledger in one INSERT … SELECT; return rows written."""
+    table = TeacherYearTotal._meta.db_table
+    ledger = CreditEntry._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Lets the GROUP BY of a province's ledger hash in memory instead of spilling.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(f"DELETE FROM {table} WHERE year = %s", [year])
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (teacher_id, year, category, hours, credits)
+            SELECT teacher_id, year, category,
+                   COALESCE(SUM(CASE WHEN unit = %s THEN amount END), 0),
+                   COALESCE(SUM(CASE WHEN unit = %s THEN amount END), 0)
+            FROM {ledger} WHERE year = %s
+            GROUP BY teacher_id, year, category
+            """,
+            [Unit.HOUR.value, Unit.CREDIT.value, year],
+        )
+        return cursor.rowcount
+
+
+def save_policy(
+    region: Region, year: int, rules: PolicyRules, *, by: User | None = None, note: str = ""
+) -> Policy:
+    """Add a new version of the region-year policy; earlier versions stay as they were."""
+    with transaction.atomic():
+        # Serialize version numbering per region.
+        list(Region.objects.select_for_update().filter(pk=region.pk))
+        last = Policy.objects.filter(region=region, year=year).aggregate(v=Max("version"))["v"]
+        return Policy.objects.create(
+            region=region,
+            year=year,
+            version=(last or 0) + 1,
+            document=rules.to_document(),
+            note=note,
+            created_by=by,
+        )

@@ -1,0 +1,134 @@
+"""Import jobs: every uploaded table is kept with what importing it did or would do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Self
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from yanxiu.orgs.scoping import REGION_ROLES, Scope, ScopedQuerySet, path_q, scope_of
+
+
+class Outcome(models.TextChoices):
+    """What happens (or happened) to one row."""
+
+    CREATED = "created", _("新增")
+    UPDATED = "updated", _("更新")
+    UNCHANGED = "unchanged", _("无变化")
+    REJECTED = "rejected", _("有错误")
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem with one cell (or the whole row when ``column`` is empty), in Chinese."""
+
+    row_number: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RowReport:
+    """One row's outcome as the report shows it."""
+
+    row_number: int
+    outcome: str
+    label: str
+    errors: tuple[RowError, ...]
+
+
+class ImportJobQuerySet(ScopedQuerySet["ImportJob"]):
+    def visible_to(self, user: Any) -> Self:
+        """Region staff see their region's jobs; everyone sees the jobs they started."""
+        visible = super().visible_to(user)
+        if isinstance(user, AnonymousUser) or user is None or scope_of(user).is_superuser:
+            return visible
+        return visible | self.filter(created_by=user)
+
+
+class ImportJob(models.Model):
+    """An uploaded table and the row-by-row result of importing it (导入任务)."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("已预览")
+        COMMITTED = "committed", _("已导入")
+        FAILED = "failed", _("导入失败")
+
+    kind = models.CharField(_("类型"), max_length=32)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.PREVIEWED)
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    valid_rows = models.PositiveIntegerField(_("有效行数"), default=0)
+    rejected_rows = models.PositiveIntegerField(_("错误行数"), default=0)
+    created_rows = models.PositiveIntegerField(_("新增"), default=0)
+    updated_rows = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged_rows = models.PositiveIntegerField(_("无变化"), default=0)
+    # {"file_errors": [[column, message]], "rows": [[row, outcome, label, [[column, message]]]],
+    #  "failure": message}: lists rather than objects keep a 100,000-row report small.
+    report = models.JSONField(_("报告"), default=dict, blank=True)
+    # The part of the organization the importer acted for; region staff see jobs below theirs.
+    org_path = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("导入人"),
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @classmethod
+    def visibility(cls, scope: Scope) -> Q:
+        if not scope.roles.intersection(REGION_ROLES):
+            return Q(pk__in=[])
+        return path_q(scope.manage_paths)
+
+    @property
+    def file_errors(self) -> list[RowError]:
+        return [
+            RowError(1, column, message) for column, message in self.report.get("file_errors", [])
+        ]
+
+    @property
+    def failure(self) -> str:
+        return str(self.report.get("failure", ""))
+
+    def row_reports(self, outcome: str | None = None) -> list[RowReport]:
+        """The rows of the report, optionally only those with one outcome."""
+        return [
+            RowReport(
+                row_number=number,
+                outcome=row_outcome,
+                label=label,
+                errors=tuple(RowError(number, column, message) for column, message in errors),
+            )
+            for number, row_outcome, label, errors in self.report.get("rows", [])
+            if outcome is None or row_outcome == outcome
+        ]
+
+    def errors(self) -> list[RowError]:
+        """Every error, file-level first, then row by row."""
+        rows = self.row_reports(Outcome.REJECTED)
+        return self.file_errors + [error for row in rows for error in row.errors]
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == self.Status.PREVIEWED and self.valid_rows > 0

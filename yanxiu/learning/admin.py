@@ -1,0 +1,35 @@
+"""Admin for online study: the region's timing rules, units with their questions, saved sessions."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from yanxiu.learning.models import Choice, CourseUnit, Question, StudyRules, StudySession
+
+
+@admin.register(StudyRules)
+class StudyRulesAdmin(admin.ModelAdmin):
+    list_display = ["region", "daily_cap_minutes", "idle_prompt_minutes", "watched_share"]
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 2
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "unit"]
+    inlines = [ChoiceInline]
+
+
+@admin.register(CourseUnit)
+class CourseUnitAdmin(admin.ModelAdmin):
+    list_display = ["title", "course", "kind", "position", "is_published"]
+    list_filter = ["kind", "is_published"]
+
+
+@admin.register(StudySession)
+class StudySessionAdmin(admin.ModelAdmin):
+    list_display = ["teacher", "unit", "started_at", "ended_at", "counted_seconds", "is_open"]
+    readonly_fields = [f.name for f in StudySession._meta.fields]

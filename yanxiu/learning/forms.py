@@ -1,0 +1,90 @@
+"""Forms for authoring course content (units and quiz questions) and for the discussion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yanxiu.learning.models import CourseUnit, UnitKind
+
+CHOICES_PER_QUESTION = 4
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = CourseUnit
+        fields = [
+            "kind",
+            "title",
+            "position",
+            "is_published",
+            "is_required",
+            "video",
+            "duration_seconds",
+            "document",
+            "body",
+            "pass_mark",
+        ]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind == UnitKind.VIDEO:
+            if not data.get("video"):
+                self.add_error("video", _("视频单元需要上传视频文件。"))
+            if not data.get("duration_seconds"):
+                self.add_error("duration_seconds", _("请填写视频时长(秒)。"))
+        if kind == UnitKind.DOCUMENT and not data.get("document"):
+            self.add_error("document", _("文档单元需要上传 PDF 文件。"))
+        document = data.get("document")
+        if document and not str(document.name).lower().endswith(".pdf"):
+            self.add_error("document", _("文档须为 PDF 格式。"))
+        if kind == UnitKind.PAGE and not data.get("body"):
+            self.add_error("body", _("图文单元需要填写正文。"))
+        return data
+
+
+class QuestionForm(forms.Form):
+    """A single-choice question with up to four answers, one marked right."""
+
+    text = forms.CharField(label=_("题目"), max_length=500)
+    choice_1 = forms.CharField(label=_("选项 A"), max_length=200)
+    choice_2 = forms.CharField(label=_("选项 B"), max_length=200)
+    choice_3 = forms.CharField(label=_("选项 C"), max_length=200, required=False)
+    choice_4 = forms.CharField(label=_("选项 D"), max_length=200, required=False)
+    correct = forms.TypedChoiceField(
+        label=_("正确答案"),
+        coerce=int,
+        choices=[(1, "A"), (2, "B"), (3, "C"), (4, "D")],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        correct = data.get("correct")
+        if correct and not data.get(f"choice_{correct}"):
+            self.add_error("correct", _("正确答案对应的选项不能为空。"))
+        return data
+
+    def choices(self) -> list[tuple[str, bool]]:
+        correct = self.cleaned_data["correct"]
+        return [
+            (self.cleaned_data[f"choice_{i}"], i == correct)
+            for i in range(1, CHOICES_PER_QUESTION + 1)
+            if self.cleaned_data[f"choice_{i}"]
+        ]
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label=_("主题"), max_length=120)
+    body = forms.CharField(
+        label=_("内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("回复"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -1,0 +1,98 @@
+/* Study player: tells the server, every few seconds, what the video is doing.
+ *
+ * The server alone decides what counts (yanxiu/learning/judge.py). This script keeps
+ * an honest player honest — normal speed, no jumping past what was watched, paused
+ * while the page is hidden — and shows the server's verdict. Each report describes
+ * the interval since the previous one: "playing" means the video played in it.
+ */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-study]");
+  if (!root) { return; }
+  var video = root.querySelector("video");
+  var statusEl = root.querySelector("[data-role=status]");
+  var countedEl = root.querySelector("[data-role=counted]");
+  var watchedEl = root.querySelector("[data-role=watched]");
+  var dialog = root.querySelector("[data-role=prompt]");
+  var reasons = JSON.parse(document.getElementById("study-reasons").textContent);
+  var view = window.crypto && window.crypto.randomUUID
+    ? window.crypto.randomUUID()
+    : String(Math.random()).slice(2) + String(Date.now());
+  var seq = 0;
+  var furthest = parseFloat(root.dataset.furthest) || 0;
+  var playedSinceReport = false;
+  var promptToken = "";
+
+  function report(visible) {
+    seq += 1;
+    var body = {
+      unit: Number(root.dataset.unit),
+      view: view,
+      seq: seq,
+      position: video.currentTime,
+      playing: playedSinceReport || (!video.paused && !video.ended),
+      visible: visible === undefined ? document.visibilityState === "visible" : visible,
+      rate: video.playbackRate
+    };
+    playedSinceReport = !video.paused && !video.ended;
+    return fetch(root.dataset.heartbeatUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
+      body: JSON.stringify(body)
+    }).then(function (r) { return r.json(); }).then(show).catch(function () {});
+  }
+
+  function show(verdict) {
+    if (verdict.detail) { statusEl.textContent = verdict.detail; return; }
+    countedEl.textContent = Math.floor(verdict.unit_counted);
+    statusEl.textContent = reasons[verdict.reason] || reasons[""];
+    if (verdict.watched) { watchedEl.hidden = false; }
+    if (verdict.clamp_to !== null && video.currentTime > verdict.clamp_to + 2) {
+      furthest = verdict.clamp_to;
+      video.currentTime = verdict.clamp_to;
+    }
+    if (verdict.prompt && !dialog.open) {
+      promptToken = verdict.prompt;
+      video.pause();
+      dialog.showModal();
+    }
+  }
+
+  video.addEventListener("timeupdate", function () {
+    if (!video.paused) { playedSinceReport = true; }
+    if (!video.seeking && video.currentTime <= furthest + 2) {
+      furthest = Math.max(furthest, video.currentTime);
+    }
+  });
+  video.addEventListener("seeking", function () {
+    if (video.currentTime > furthest + 1) { video.currentTime = furthest; }
+  });
+  video.addEventListener("ratechange", function () {
+    if (video.playbackRate !== 1) { video.playbackRate = 1; }
+  });
+  video.addEventListener("play", function () { report(); });
+  video.addEventListener("pause", function () { report(); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") {
+      report(true);
+      video.pause();
+    }
+  });
+  dialog.querySelector("[data-role=confirm]").addEventListener("click", function () {
+    fetch(root.dataset.promptUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
+      body: JSON.stringify({ token: promptToken })
+    }).finally(function () {
+      dialog.close();
+      video.play();
+    });
+  });
+  // A paused or idle tab stays quiet: its reports would end the session of the tab
+  // that is actually playing (the server counts one view at a time).
+  window.setInterval(function () {
+    if (playedSinceReport || !video.paused) { report(); }
+  }, Number(root.dataset.interval));
+})();

@@ -1,0 +1,132 @@
+"""Where live study states are kept between heartbeats: Redis in production, memory in the demo.
+
+Heartbeats arrive far faster than a database should take rows, so each learner's
+``StudyState`` lives in one Redis key, changed atomically per heartbeat (an optimistic
+WATCH/MULTI transaction), and a set of "dirty" learners tells the flush which states
+hold work for the database. The Redis URL comes from ``settings.STUDY_REDIS_URL`` or
+the ``YANXIU_REDIS_URL`` environment variable; production must set one (several
+gunicorn workers share nothing else). Without either — the single-process SQLite
+demo — the same interface is served from process memory.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from functools import cache
+from typing import Protocol, TypeVar
+
+import redis
+from django.conf import settings
+
+from yanxiu.learning.judge import StudyState
+
+T = TypeVar("T")
+# A state untouched this long is dropped: everything in it was flushed long before.
+STATE_TTL_SECONDS = 2 * 24 * 3600
+Change = Callable[[StudyState | None], tuple[StudyState | None, T]]
+
+
+class StudyStore(Protocol):
+    def update(self, teacher_id: int, change: Change[T]) -> T:
+        """Atomically read the learner's state, apply ``change``, write back what it returns."""
+        ...
+
+    def read(self, teacher_id: int) -> StudyState | None: ...
+
+    def dirty(self) -> list[int]:
+        """Learners whose state holds sessions or totals not yet in the database."""
+        ...
+
+    def clear(self) -> None: ...
+
+
+class MemoryStudyStore:
+    """States in this process (the demo's runserver); serialized like Redis to behave the same."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._states: dict[int, str] = {}
+        self._dirty: set[int] = set()
+
+    def update(self, teacher_id: int, change: Change[T]) -> T:
+        with self._lock:
+            raw = self._states.get(teacher_id)
+            state, result = change(StudyState.from_json(raw) if raw else None)
+            if state is None:
+                self._states.pop(teacher_id, None)
+            else:
+                self._states[teacher_id] = state.to_json()
+            if state is not None and state.has_pending_work:
+                self._dirty.add(teacher_id)
+            else:
+                self._dirty.discard(teacher_id)
+            return result
+
+    def read(self, teacher_id: int) -> StudyState | None:
+        raw = self._states.get(teacher_id)
+        return StudyState.from_json(raw) if raw else None
+
+    def dirty(self) -> list[int]:
+        return sorted(self._dirty)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._states.clear()
+            self._dirty.clear()
+
+
+class RedisStudyStore:
+    """States in Redis, one key per learner, changed in WATCH/MULTI transactions."""
+
+    def __init__(self, client: redis.Redis, prefix: str = "study") -> None:
+        self.client = client
+        self.prefix = prefix
+        self._dirty_key = f"{prefix}:dirty"
+
+    def _key(self, teacher_id: int) -> str:
+        return f"{self.prefix}:state:{teacher_id}"
+
+    def update(self, teacher_id: int, change: Change[T]) -> T:
+        key = self._key(teacher_id)
+        outcome: list[T] = []
+
+        def attempt(pipe: redis.client.Pipeline) -> None:
+            raw = pipe.get(key)
+            state, result = change(StudyState.from_json(raw) if raw else None)
+            outcome[:] = [result]
+            pipe.multi()
+            if state is None:
+                pipe.delete(key)
+            else:
+                pipe.set(key, state.to_json(), ex=STATE_TTL_SECONDS)
+            if state is not None and state.has_pending_work:
+                pipe.sadd(self._dirty_key, teacher_id)
+            else:
+                pipe.srem(self._dirty_key, teacher_id)
+
+        # Retried from a fresh read when another request changed the key meanwhile.
+        self.client.transaction(attempt, key)
+        return outcome[0]
+
+    def read(self, teacher_id: int) -> StudyState | None:
+        raw = self.client.get(self._key(teacher_id))
+        return StudyState.from_json(raw) if raw else None
+
+    def dirty(self) -> list[int]:
+        return sorted(int(m) for m in self.client.smembers(self._dirty_key))
+
+    def clear(self) -> None:
+        keys = list(self.client.scan_iter(f"{self.prefix}:*"))
+        if keys:
+            self.client.delete(*keys)
+
+
+@cache
+def get_store() -> StudyStore:
+    """The process's store: Redis when a URL is configured, else this process's memory."""
+    url = getattr(settings, "STUDY_REDIS_URL", None) or os.environ.get("YANXIU_REDIS_URL")
+    if url:
+        return RedisStudyStore(redis.Redis.from_url(url))
+    return MemoryStudyStore()

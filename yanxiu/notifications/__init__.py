@@ -1,0 +1,1 @@
+"""In-app notifications (站内通知) any app can send, e-mailed too where the user has an address."""

@@ -1,0 +1,23 @@
+"""The notification list; opening it marks everything read."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from yanxiu.notifications.selectors import notifications_of
+from yanxiu.notifications.services import mark_all_read
+from yanxiu.web.http import AuthedHttpRequest
+
+PAGE_SIZE = 30
+
+
+@login_required
+def notification_list(request: AuthedHttpRequest) -> HttpResponse:
+    page = Paginator(notifications_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Evaluate the page before marking read, so the user still sees which ones were new.
+    rows = list(page.object_list)
+    mark_all_read(request.user)
+    return render(request, "notifications/list.html", {"page": page, "rows": rows})

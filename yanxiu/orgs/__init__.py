@@ -1,0 +1,1 @@
+"""Regions, zones, schools, groups, teachers, users and the roles that scope them."""

@@ -1,0 +1,1 @@
+"""Settings profiles: base (shared), demo (SQLite), production (PostgreSQL), test."""

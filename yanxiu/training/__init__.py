@@ -1,0 +1,1 @@
+"""Training: catalog, classes, sessions, enrollment and attendance."""

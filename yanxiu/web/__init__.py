@@ -1,0 +1,1 @@
+"""Shared layout, templates, static files and the pages that belong to no single domain."""
