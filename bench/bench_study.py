@@ -1,22 +1,29 @@
 """Study heartbeats under load: 10,000 learners, one report every 30 s each, for two minutes.
 
-A real server (gunicorn, production settings, PostgreSQL database ``yanxiu_bench_study``,
-live study states in Redis database 8 on loopback) receives ``POST /api/learning/heartbeat``
-from a thread pool that keeps each learner's schedule: learner *i* first reports at
-``i × interval / learners`` seconds, then every ``interval`` seconds, its video advancing
-in real time. Afterwards ``manage.py flush_study`` writes the states to the database and
-the counted seconds there are compared with what the study clock must credit an honest
-learner (each report credits the real time since the previous one, at most
-``judge.WINDOW_CAP`` = 20 s — so a 30 s cadence earns 20 s a report by design).
+A real server (gunicorn, production settings, PostgreSQL database
+``yanxiu_bench_study``, live study states in Redis database 8 on loopback) receives
+``POST /api/learning/heartbeat`` from a pool of client threads. Each report carries the
+session cookie, the CSRF token and the study pass, as the player page sends them.
+
+First every learner opens its video: that first report of a sitting reads the unit, the
+enrollment, the region's rules and today's total from the database, and is timed apart,
+as fast as the server takes them. Then the sustained load, which the figures without
+"opening" describe: learner *i* reports at ``i × interval / learners`` seconds, then
+every ``interval`` seconds, its video advancing in real time since it opened. Afterwards
+``manage.py flush_study`` writes the states to the database and the counted seconds
+there are compared with what the study clock must credit an honest learner (each report
+credits the real time since the previous one, at most ``judge.WINDOW_CAP`` = 20 s — so a
+30 s cadence earns 20 s a report by design).
 
     .venv/bin/python bench/run.py study
     BENCH_STUDY_LEARNERS=2000 BENCH_STUDY_SECONDS=60 .venv/bin/python bench/run.py study
 
-Figures: reports/s handled (and per core), the workers' CPU per report (what a core
-could take when the machine is not shared), latency p50/p95/max, how late reports left
-against their schedule (a server that cannot keep up makes them late), non-200 answers,
-lost seconds, database rows written per report (heartbeats write none; the flush writes
-a few per learner), and the flush time.
+Figures: opening reports/s and the workers' CPU for each; then, sustained, reports/s
+handled (and per core), the workers' CPU per report (what a core could take when the
+machine is not shared), latency p50/p95/max, how late reports left against their
+schedule (a server that cannot keep up makes them late), non-200 answers, lost seconds,
+database rows written per report (heartbeats write none; the flush writes a few per
+learner), and the flush time.
 """
 
 from __future__ import annotations
@@ -24,9 +31,12 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import queue
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import redis
@@ -89,9 +99,7 @@ def run() -> list[Result]:
             env=env,
         )
         wait_for(port)
-        cpu_before = _workers_cpu_seconds(server.pid)
-        load = _child("load", env)
-        cpu_ms = (_workers_cpu_seconds(server.pid) - cpu_before) * 1000 / load["requests"]
+        load = _child("load", {**env, "BENCH_STUDY_MASTER": str(server.pid)})
         flush = _child("flush", env)
     finally:
         if server is not None:
@@ -101,18 +109,22 @@ def run() -> list[Result]:
         _clear_redis()
     cores = os.cpu_count() or 1
     rate = load["requests"] / load["seconds"]
+    opening = load["opening"]
     print(
-        f"   {LEARNERS:,} learners, a report every {INTERVAL:g} s for {SECONDS:g} s: "
+        f"   {LEARNERS:,} learners opened their videos in {opening['seconds']:.1f} s; then "
+        f"a report every {INTERVAL:g} s for {SECONDS:g} s: "
         f"{load['requests']:,} reports from {CONCURRENCY} threads to {WORKERS} gunicorn "
         f"workers on {cores} cores; answers {load['statuses']}; flush wrote "
         f"{flush['rows']:,} rows ({flush['sessions']:,} sessions) in {flush['seconds']:.1f} s; "
         f"counted {flush['counted']:,.0f} s, expected {load['expected']:,.0f} s"
     )
     return [
+        Result("opening reports (first of a sitting) handled", opening["rate"], "reports/s"),
+        Result("gunicorn worker CPU per opening report", opening["cpu_ms"], "ms"),
         Result("reports handled", rate, "reports/s"),
         Result("reports handled per core", rate / cores, "reports/s"),
-        Result("gunicorn worker CPU per report", cpu_ms, "ms"),
-        Result("reports per core-second of worker CPU", 1000 / cpu_ms, "reports/s"),
+        Result("gunicorn worker CPU per report", load["cpu_ms"], "ms"),
+        Result("reports per core-second of worker CPU", 1000 / load["cpu_ms"], "reports/s"),
         Result("report latency p50", load["p50_ms"], "ms"),
         Result("report latency p95", load["p95_ms"], "ms", target=250),
         Result("report latency max", load["max_ms"], "ms"),
@@ -211,6 +223,10 @@ def _prepare() -> dict:
         Enrollment(course=course, teacher=t, status=EnrollmentStatus.APPROVED, applied_at=now)
         for t in created
     )
+    from yanxiu.learning import passes
+
+    by_user = {t.user_id: t for t in created}
+    study_passes = [passes.issue(by_user[user.pk]) for user in users]
     keys = []
     for user in users:
         store = SessionStore()
@@ -219,28 +235,23 @@ def _prepare() -> dict:
         store["_auth_user_hash"] = user.get_session_auth_hash()
         store.create()
         keys.append(store.session_key)
-    Path(_cookie_file()).write_text(json.dumps({"unit": unit.pk, "keys": keys}))
+    Path(_cookie_file()).write_text(
+        json.dumps({"unit": unit.pk, "keys": keys, "passes": study_passes})
+    )
     return {"learners": len(created)}
 
 
 def _load() -> dict:
     import http.client
-    import queue
     import statistics
-    import threading
 
     from yanxiu.learning.judge import SESSION_TIMEOUT, WINDOW_CAP
 
     port = int(os.environ["BENCH_STUDY_PORT"])
+    master = int(os.environ["BENCH_STUDY_MASTER"])
     prepared = json.loads(Path(_cookie_file()).read_text())
-    unit, keys = prepared["unit"], prepared["keys"]
+    unit, keys, study_passes = prepared["unit"], prepared["keys"], prepared["passes"]
     warm_up(port, keys[0], requests=WORKERS * 4)
-
-    began = time.monotonic() + 1.0
-    due: queue.PriorityQueue[tuple[float, int, int]] = queue.PriorityQueue()
-    for i in range(len(keys)):
-        due.put((began + i * INTERVAL / len(keys), i, 0))
-    end = began + SECONDS
     local = threading.local()
     lock = threading.Lock()
     latencies: list[float] = []
@@ -257,7 +268,7 @@ def _load() -> dict:
             {
                 "unit": unit,
                 "view": f"bench-{learner}",
-                "seq": seq + 1,
+                "seq": seq + 2,
                 "position": position,
                 "playing": True,
                 "visible": True,
@@ -268,6 +279,7 @@ def _load() -> dict:
             "Content-Type": "application/json",
             "Cookie": f"sessionid={keys[learner]}; csrftoken={CSRF}",
             "X-CSRFToken": CSRF,
+            "X-Study-Pass": study_passes[learner],
             "Host": "127.0.0.1",
         }
         try:
@@ -282,6 +294,41 @@ def _load() -> dict:
         clamp = json.loads(answer).get("clamp_to") if response.status == 200 else None
         return response.status, clamp
 
+    # Opening: every learner starts its video (its first report reads the unit, the
+    # enrollment, the rules and today's total from the database), as fast as taken.
+    openings: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for i in range(len(keys)):
+        openings.put(i)
+
+    def opener() -> None:
+        while True:
+            try:
+                learner = openings.get_nowait()
+            except queue.Empty:
+                return
+            started = time.monotonic()
+            status, _ = send(learner, -1, 0.0)
+            with lock:
+                sent_at[learner] = [started]
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+
+    cpu_before = _workers_cpu_seconds(master)
+    opened = time.monotonic()
+    _all_of(opener)
+    opening_seconds = time.monotonic() - opened
+    opening = {
+        "seconds": opening_seconds,
+        "rate": len(keys) / opening_seconds,
+        "cpu_ms": (_workers_cpu_seconds(master) - cpu_before) * 1000 / len(keys),
+    }
+
+    # Sustained: learner i reports at i × interval / learners, then every interval.
+    began = time.monotonic() + 1.0
+    end = began + SECONDS
+    due: queue.PriorityQueue[tuple[float, int, int]] = queue.PriorityQueue()
+    for i in range(len(keys)):
+        due.put((began + i * INTERVAL / len(keys), i, 0))
+
     def worker() -> None:
         while True:
             at, learner, seq = due.get()
@@ -295,7 +342,7 @@ def _load() -> dict:
             # The video plays in real time from the learner's first report, and jumps
             # back when the server says so, as the page's player does.
             with lock:
-                first = sent_at.setdefault(learner, [started])[0]
+                first = sent_at[learner][0]
                 position = started - first - setback.get(learner, 0.0)
             status, clamp = send(learner, seq, position)
             took = time.monotonic() - started
@@ -305,16 +352,13 @@ def _load() -> dict:
                 latencies.append(took * 1000)
                 lateness.append(max(0.0, started - at) * 1000)
                 statuses[str(status)] = statuses.get(str(status), 0) + 1
-                if seq:
-                    sent_at[learner].append(started)
+                sent_at[learner].append(started)
             due.put((at + INTERVAL, learner, seq + 1))
 
-    threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    cpu_before = _workers_cpu_seconds(master)
+    _all_of(worker)
     seconds = max(SECONDS, time.monotonic() - began)
+    cpu_ms = (_workers_cpu_seconds(master) - cpu_before) * 1000 / len(latencies)
     # What the clock must credit an honest learner: the time between its reports, at
     # most one window each; a report later than the session timeout starts a new session
     # and credits nothing (an overloaded server shows up as lateness, not as credit).
@@ -336,7 +380,18 @@ def _load() -> dict:
         "max_ms": latencies[-1],
         "late_p95_ms": lateness[int(len(lateness) * 0.95) - 1],
         "expected": expected,
+        "cpu_ms": cpu_ms,
+        "opening": opening,
     }
+
+
+def _all_of(target: Callable[[], None]) -> None:
+    """Run ``target`` in each of the CONCURRENCY client threads until all return."""
+    threads = [threading.Thread(target=target) for _ in range(CONCURRENCY)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def _flush() -> dict:

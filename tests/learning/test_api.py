@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
+from django.core import signing
 from django.test import Client
 
-from tests.factories import UserFactory
+from tests.factories import TeacherFactory, UserFactory
 from tests.learning.conftest import user_of
 from tests.learning.factories import VideoUnitFactory
+from yanxiu.learning import passes
 from yanxiu.learning.models import CourseUnit
 from yanxiu.learning.store import MemoryStudyStore, get_store
 from yanxiu.orgs.models import Teacher
@@ -27,10 +30,18 @@ def fresh_store():
     store.clear()
 
 
-def beat(client: Client, unit: CourseUnit, seq: int, position: float = 0, **extra):
+def beat(
+    client: Client,
+    unit: CourseUnit,
+    seq: int,
+    position: float = 0,
+    study_pass: str | None = None,
+    **extra,
+):
     body = {"unit": unit.pk, "view": "v", "seq": seq, "position": position}
     body |= {"playing": True, "visible": True, "rate": 1.0} | extra
-    return client.post(URL, json.dumps(body), content_type="application/json")
+    headers = {} if study_pass is None else {"X-Study-Pass": study_pass}
+    return client.post(URL, json.dumps(body), content_type="application/json", headers=headers)
 
 
 def test_a_heartbeat_answers_with_the_servers_verdict(client: Client, learner: Teacher, video):
@@ -96,3 +107,57 @@ def test_a_heartbeat_inside_a_session_reads_the_database_only_to_authenticate(
     # The session, its user and the user's teacher record; no write.
     with django_assert_max_num_queries(3):
         assert beat(client, video, 2, position=1).status_code == 200
+
+
+def test_the_player_page_hands_out_a_pass_that_names_its_teacher(
+    client: Client, learner: Teacher, video
+):
+    client.force_login(user_of(learner))
+    page = client.get(f"/learning/units/{video.pk}/")
+    study_pass = page.context["study_pass"]
+    assert f'data-pass="{study_pass}"' in page.content.decode()
+    assert passes.read(study_pass) == passes.Learner(pk=learner.pk, region_id=learner.region_id)
+
+
+def test_a_heartbeat_with_a_pass_reads_nothing_from_the_database(
+    learner: Teacher, video, django_assert_num_queries
+):
+    # No session at all, and CSRF enforced: the pass alone names the learner.
+    client = Client(enforce_csrf_checks=True)
+    study_pass = passes.issue(learner)
+    assert beat(client, video, 1, study_pass=study_pass).status_code == 200
+    with django_assert_num_queries(0):
+        response = beat(client, video, 2, position=1, study_pass=study_pass)
+    assert response.status_code == 200
+    assert response.json()["reason"] == ""
+
+
+def _issued_long_ago(learner: Teacher, monkeypatch: pytest.MonkeyPatch) -> str:
+    then = time.time() - passes.MAX_AGE_SECONDS - 60
+    with monkeypatch.context() as m:
+        m.setattr(time, "time", lambda: then)
+        return passes.issue(learner)
+
+
+@pytest.mark.parametrize("damage", ["forged", "altered", "expired"])
+def test_a_bad_pass_does_not_sign_anyone_in(
+    client: Client, learner: Teacher, video, damage, monkeypatch
+):
+    other = TeacherFactory(region=learner.region)
+    genuine = passes.issue(learner)
+    payload = genuine.split(":")[0]
+    other_payload = signing.b64_encode(json.dumps([other.pk, other.region_id]).encode()).decode()
+    study_pass = {
+        "forged": signing.dumps([other.pk, other.region_id], salt="another purpose"),
+        "altered": other_payload + genuine[len(payload) :],
+        "expired": _issued_long_ago(learner, monkeypatch),
+    }[damage]
+    assert beat(client, video, 1, study_pass=study_pass).status_code == 401
+
+
+def test_an_expired_pass_falls_back_to_the_session(
+    client: Client, learner: Teacher, video, monkeypatch
+):
+    client.force_login(user_of(learner))
+    study_pass = _issued_long_ago(learner, monkeypatch)
+    assert beat(client, video, 1, study_pass=study_pass).status_code == 200

@@ -1,7 +1,9 @@
 """API endpoints for online study: the player's heartbeat and the idle-prompt answer.
 
-Only the calling teacher's own study is touched. What the server decided for each
-heartbeat comes back so the page can show it and clamp the player.
+Only the calling teacher's own study is touched. The player page proves who that is
+with its study pass (yanxiu/learning/passes.py), so a heartbeat needs no database
+read. What the server decided for each heartbeat comes back so the page can show it
+and clamp the player.
 """
 
 from __future__ import annotations
@@ -10,13 +12,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
+from ninja.security import django_auth
 
+from yanxiu.api.auth import StudyPassAuth, TokenAuth
 from yanxiu.api.schemas import responses
-from yanxiu.learning import services
+from yanxiu.learning import passes, services
 from yanxiu.learning.judge import Heartbeat
 from yanxiu.orgs.models import Teacher, User
 
 router = Router(tags=["learning"])
+# The player sends its page's study pass; scripts and other callers sign in as elsewhere.
+STUDY_AUTH = [StudyPassAuth(), TokenAuth(), django_auth]
 
 # Longer than any course video; positions past it are nonsense, not a seek to judge.
 MAX_POSITION = 24 * 3600.0
@@ -49,15 +55,22 @@ class OkOut(Schema):
     ok: bool
 
 
-def _learner(request: HttpRequest) -> Teacher:
-    user: User = request.auth  # type: ignore[attr-defined]
-    teacher = Teacher.objects.filter(user=user).first()
+def _learner(request: HttpRequest) -> passes.LearnerRef:
+    caller: User | passes.Learner = request.auth  # type: ignore[attr-defined]
+    if isinstance(caller, passes.Learner):
+        return caller
+    teacher = Teacher.objects.filter(user=caller).first()
     if teacher is None:
         raise HttpError(403, _("只有教师可以学习网络课程。"))
     return teacher
 
 
-@router.post("/heartbeat", response=responses(VerdictOut, 400, 403), url_name="learning_heartbeat")
+@router.post(
+    "/heartbeat",
+    auth=STUDY_AUTH,
+    response=responses(VerdictOut, 400, 403),
+    url_name="learning_heartbeat",
+)
 def heartbeat(request: HttpRequest, payload: HeartbeatIn) -> VerdictOut:
     """Report the player's state; the server decides, by its own clock, what counts."""
     teacher = _learner(request)
@@ -81,7 +94,9 @@ def heartbeat(request: HttpRequest, payload: HeartbeatIn) -> VerdictOut:
     )
 
 
-@router.post("/prompt", response=responses(OkOut, 400, 403), url_name="learning_prompt")
+@router.post(
+    "/prompt", auth=STUDY_AUTH, response=responses(OkOut, 400, 403), url_name="learning_prompt"
+)
 def prompt(request: HttpRequest, payload: PromptIn) -> OkOut:
     """Answer the idle prompt ("还在学习吗?"); counting resumes with the next heartbeat."""
     return OkOut(ok=services.answer_idle_prompt(_learner(request), payload.token))

@@ -21,7 +21,7 @@ import json
 import uuid
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.db import models
@@ -132,7 +132,8 @@ class StudyState:
             self.session = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
+        # vars() of each nested dataclass: what asdict() gives, without its deep copies.
+        return json.dumps(vars(self), default=vars, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> StudyState:

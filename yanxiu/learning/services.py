@@ -32,6 +32,7 @@ from yanxiu.learning.models import (
     UnitKind,
     UnitProgress,
 )
+from yanxiu.learning.passes import LearnerRef
 from yanxiu.learning.store import StudyStore, get_store
 from yanxiu.orgs.models import Teacher, User
 from yanxiu.training.models import (
@@ -114,32 +115,36 @@ class DbLoader:
 
 
 def record_heartbeat(
-    teacher: Teacher,
+    learner: LearnerRef,
     beat: judge.Heartbeat,
     *,
     store: StudyStore | None = None,
     time_source: TimeSource = time.time,
 ) -> judge.Verdict:
-    """Judge one heartbeat by the server's clock; a video just watched is flushed at once."""
+    """Judge one heartbeat by the server's clock; a video just watched is flushed at once.
+
+    ``learner`` is the teacher or the learner a study pass names: while the learner's
+    state is in the store, a heartbeat reads nothing from the database.
+    """
     store = store or get_store()
     now = time_source()
-    loader = DbLoader(teacher.pk, teacher.region_id)
+    loader = DbLoader(learner.pk, learner.region_id)
     try:
-        verdict = store.update(teacher.pk, lambda state: judge.judge(state, beat, now, loader))
+        verdict = store.update(learner.pk, lambda state: judge.judge(state, beat, now, loader))
     except judge.NotStudyable as exc:
         raise LearningError(str(exc)) from exc
     if verdict.newly_watched:
-        flush_study(store=store, teacher_ids=[teacher.pk], time_source=time_source)
+        flush_study(store=store, teacher_ids=[learner.pk], time_source=time_source)
     return verdict
 
 
-def answer_idle_prompt(teacher: Teacher, token: str, *, store: StudyStore | None = None) -> bool:
+def answer_idle_prompt(learner: LearnerRef, token: str, *, store: StudyStore | None = None) -> bool:
     """The teacher confirmed they are still there; counting resumes."""
 
     def change(state: judge.StudyState | None) -> tuple[judge.StudyState | None, bool]:
         return state, state is not None and judge.answer_prompt(state, token)
 
-    return (store or get_store()).update(teacher.pk, change)
+    return (store or get_store()).update(learner.pk, change)
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Heartbeats arrive far faster than a database should take rows, so each learner's
 ``StudyState`` lives in one Redis key, changed atomically per heartbeat (an optimistic
-WATCH/MULTI transaction), and a set of "dirty" learners tells the flush which states
+compare-and-set), and a set of "dirty" learners tells the flush which states
 hold work for the database. The Redis URL comes from ``settings.STUDY_REDIS_URL`` or
 the ``YANXIU_REDIS_URL`` environment variable; production must set one (several
 gunicorn workers share nothing else). Without either — the single-process SQLite
@@ -77,38 +77,58 @@ class MemoryStudyStore:
             self._dirty.clear()
 
 
+# Writes the new state (and the dirty mark) only if the key still holds what was read.
+_COMPARE_AND_SET = """
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+end
+if ARGV[4] == '1' then
+  redis.call('SADD', KEYS[2], ARGV[5])
+else
+  redis.call('SREM', KEYS[2], ARGV[5])
+end
+return 1
+"""
+
+
 class RedisStudyStore:
-    """States in Redis, one key per learner, changed in WATCH/MULTI transactions."""
+    """States in Redis, one key per learner, each change a read and a compare-and-set.
+
+    Two round trips per heartbeat: GET, then a Lua script that writes the new state
+    only if the key still holds what was read (else the change is retried from a
+    fresh read). That is the WATCH/MULTI/EXEC guarantee with half the round trips.
+    """
 
     def __init__(self, client: redis.Redis, prefix: str = "study") -> None:
         self.client = client
         self.prefix = prefix
         self._dirty_key = f"{prefix}:dirty"
+        self._compare_and_set = client.register_script(_COMPARE_AND_SET)
 
     def _key(self, teacher_id: int) -> str:
         return f"{self.prefix}:state:{teacher_id}"
 
     def update(self, teacher_id: int, change: Change[T]) -> T:
         key = self._key(teacher_id)
-        outcome: list[T] = []
-
-        def attempt(pipe: redis.client.Pipeline) -> None:
-            raw = pipe.get(key)
+        while True:
+            raw: bytes | str | None = self.client.get(key)
             state, result = change(StudyState.from_json(raw) if raw else None)
-            outcome[:] = [result]
-            pipe.multi()
-            if state is None:
-                pipe.delete(key)
-            else:
-                pipe.set(key, state.to_json(), ex=STATE_TTL_SECONDS)
-            if state is not None and state.has_pending_work:
-                pipe.sadd(self._dirty_key, teacher_id)
-            else:
-                pipe.srem(self._dirty_key, teacher_id)
-
-        # Retried from a fresh read when another request changed the key meanwhile.
-        self.client.transaction(attempt, key)
-        return outcome[0]
+            dirty = state is not None and state.has_pending_work
+            written = self._compare_and_set(
+                keys=[key, self._dirty_key],
+                args=[
+                    raw or b"",
+                    "" if state is None else state.to_json(),
+                    STATE_TTL_SECONDS,
+                    int(dirty),
+                    teacher_id,
+                ],
+            )
+            if written:
+                return result
 
     def read(self, teacher_id: int) -> StudyState | None:
         raw = self.client.get(self._key(teacher_id))

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from yanxiu.credits.selectors import region_of
 from yanxiu.imports.tables import write_table
-from yanxiu.learning import selectors, services
+from yanxiu.learning import passes, selectors, services
 from yanxiu.learning.forms import QuestionForm, ReplyForm, ThreadForm, UnitForm
 from yanxiu.learning.judge import HEARTBEAT_SECONDS, Reason
 from yanxiu.learning.models import CourseUnit, Reply, Thread, UnitKind, UnitProgress
@@ -97,6 +97,7 @@ def unit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "progress": progress,
             "questions": unit.questions.prefetch_related("choices"),
             "heartbeat_ms": HEARTBEAT_SECONDS * 1000,
+            "study_pass": passes.issue(teacher) if studying and teacher is not None else "",
             "reason_labels": {"": _("正在计时"), **{r.value: r.label for r in Reason}},
             "can_author": request.user.has_perm("learning.author_course", unit.course),
         },

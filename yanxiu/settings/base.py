@@ -52,7 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "yanxiu.web.audit.LazyActorAuditlogMiddleware",
 ]
 
 ROOT_URLCONF = "yanxiu.urls"

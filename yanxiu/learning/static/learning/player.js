@@ -22,6 +22,13 @@
   var furthest = parseFloat(root.dataset.furthest) || 0;
   var playedSinceReport = false;
   var promptToken = "";
+  // The study pass names the learner without a database read; the CSRF token lets
+  // the session take over should the pass expire on a page left open for a day.
+  var headers = {
+    "Content-Type": "application/json",
+    "X-CSRFToken": root.dataset.csrf,
+    "X-Study-Pass": root.dataset.pass
+  };
 
   function report(visible) {
     seq += 1;
@@ -38,7 +45,7 @@
     return fetch(root.dataset.heartbeatUrl, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
+      headers: headers,
       body: JSON.stringify(body)
     }).then(function (r) { return r.json(); }).then(show).catch(function () {});
   }
@@ -83,7 +90,7 @@
     fetch(root.dataset.promptUrl, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf },
+      headers: headers,
       body: JSON.stringify({ token: promptToken })
     }).finally(function () {
       dialog.close();

@@ -1,0 +1,53 @@
+"""The audit middleware names the signed-in user on changes, and reads nothing otherwise."""
+
+from auditlog.models import LogEntry
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
+
+from tests.conftest import login
+from tests.factories import UserFactory, ZoneFactory
+from yanxiu.orgs.models import User, Zone
+from yanxiu.web.audit import LazyActorAuditlogMiddleware
+
+
+def _request(client: Client, user: User | None) -> HttpRequest:
+    """A request as the session and auth middleware leave it, signed in as ``user``."""
+    request = RequestFactory().get("/")
+    if user is not None:
+        login(client, user)
+        request.COOKIES = {k: v.value for k, v in client.cookies.items()}
+    SessionMiddleware(lambda r: HttpResponse()).process_request(request)
+    AuthenticationMiddleware(lambda r: HttpResponse()).process_request(request)
+    return request
+
+
+def _renaming(zone: Zone):
+    def view(_: HttpRequest) -> HttpResponse:
+        zone.name = f"{zone.name}（改）"
+        zone.save()
+        return HttpResponse()
+
+    return view
+
+
+def test_a_change_is_logged_with_the_signed_in_user_as_actor(client, db):
+    user = UserFactory()
+    zone = ZoneFactory()
+    LazyActorAuditlogMiddleware(_renaming(zone))(_request(client, user))
+    assert LogEntry.objects.get_for_object(zone).latest("timestamp").actor == user
+
+
+def test_an_anonymous_change_is_logged_without_actor(client, db):
+    zone = ZoneFactory()
+    LazyActorAuditlogMiddleware(_renaming(zone))(_request(client, None))
+    assert LogEntry.objects.get_for_object(zone).latest("timestamp").actor is None
+
+
+def test_a_request_that_changes_nothing_reads_neither_session_nor_user(
+    client, db, django_assert_num_queries
+):
+    request = _request(client, UserFactory())
+    with django_assert_num_queries(0):
+        LazyActorAuditlogMiddleware(lambda r: HttpResponse())(request)
