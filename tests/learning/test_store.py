@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import redis
 
 from tests.learning.conftest import TEST_REDIS_URL
@@ -37,7 +38,15 @@ def test_a_state_set_to_none_is_gone_and_no_longer_dirty(store: StudyStore):
     assert store.dirty() == []
 
 
-def test_a_change_racing_another_worker_is_redone_on_the_fresh_state():
+def test_many_changes_at_once_each_apply_to_their_own_learner(store: StudyStore):
+    store.update(7, _add_day_seconds(20))
+    assert store.update_many({7: _add_day_seconds(10), 8: _add_day_seconds(5)}) == {7: 30, 8: 5}
+    assert store.update_many({}) == {}
+    assert store.read(8).days == {"2026-11-23": 5}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["update", "update_many"])
+def test_a_change_racing_another_worker_is_redone_on_the_fresh_state(many: bool):
     # (The memory store holds one lock over each change: nothing can race it.)
     prefix = f"test-store-race-{os.getpid()}"
     store = RedisStudyStore(redis.Redis.from_url(TEST_REDIS_URL), prefix=prefix)
@@ -54,7 +63,10 @@ def test_a_change_racing_another_worker_is_redone_on_the_fresh_state():
         return _add_day_seconds(10)(state)
 
     try:
-        assert store.update(7, raced) == 35
+        if many:
+            assert store.update_many({7: raced, 8: _add_day_seconds(1)}) == {7: 35, 8: 1}
+        else:
+            assert store.update(7, raced) == 35
         assert len(calls) == 2
         state = store.read(7)
         assert state is not None

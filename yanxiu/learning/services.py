@@ -169,15 +169,13 @@ def flush_study(
     result = FlushResult()
     for start in range(0, len(ids), FLUSH_BATCH):
         batch = ids[start : start + FLUSH_BATCH]
-        now = time_source()
-        snapshots: dict[int, judge.StudyState] = {}
-        for teacher_id in batch:
-            state = store.update(teacher_id, partial(_closed_if_silent, now=now))
-            if state is not None:
-                snapshots[teacher_id] = state
+        closing = partial(_closed_if_silent, now=time_source())
+        read = store.update_many(dict.fromkeys(batch, closing))
+        snapshots = {teacher_id: state for teacher_id, state in read.items() if state is not None}
         result.sessions += _write(snapshots)
-        for teacher_id, written in snapshots.items():
-            store.update(teacher_id, partial(_without, written=written))
+        store.update_many(
+            {t: partial(_without, written=written) for t, written in snapshots.items()}
+        )
         result.learners += len(snapshots)
     return result
 

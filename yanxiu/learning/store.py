@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import redis
 from django.conf import settings
+from redis.client import Pipeline
 
 from yanxiu.learning.judge import StudyState
 
@@ -26,11 +27,16 @@ T = TypeVar("T")
 # A state untouched this long is dropped: everything in it was flushed long before.
 STATE_TTL_SECONDS = 2 * 24 * 3600
 Change = Callable[[StudyState | None], tuple[StudyState | None, T]]
+Raw = bytes | str | None
 
 
 class StudyStore(Protocol):
     def update(self, teacher_id: int, change: Change[T]) -> T:
         """Atomically read the learner's state, apply ``change``, write back what it returns."""
+        ...
+
+    def update_many(self, changes: Mapping[int, Change[T]]) -> dict[int, T]:
+        """``update`` for many learners at once (the flush), each change atomic on its own."""
         ...
 
     def read(self, teacher_id: int) -> StudyState | None: ...
@@ -63,6 +69,9 @@ class MemoryStudyStore:
             else:
                 self._dirty.discard(teacher_id)
             return result
+
+    def update_many(self, changes: Mapping[int, Change[T]]) -> dict[int, T]:
+        return {teacher: self.update(teacher, change) for teacher, change in changes.items()}
 
     def read(self, teacher_id: int) -> StudyState | None:
         raw = self._states.get(teacher_id)
@@ -114,21 +123,45 @@ class RedisStudyStore:
     def update(self, teacher_id: int, change: Change[T]) -> T:
         key = self._key(teacher_id)
         while True:
-            raw: bytes | str | None = self.client.get(key)
-            state, result = change(StudyState.from_json(raw) if raw else None)
-            dirty = state is not None and state.has_pending_work
-            written = self._compare_and_set(
-                keys=[key, self._dirty_key],
-                args=[
-                    raw or b"",
-                    "" if state is None else state.to_json(),
-                    STATE_TTL_SECONDS,
-                    int(dirty),
-                    teacher_id,
-                ],
-            )
+            raw: Raw = self.client.get(key)
+            result, written = self._apply(teacher_id, raw, change, self.client)
             if written:
                 return result
+
+    def update_many(self, changes: Mapping[int, Change[T]]) -> dict[int, T]:
+        """One MGET and one pipeline of compare-and-sets for all; a learner whose state a
+        heartbeat changed meanwhile is redone alone."""
+        ids = list(changes)
+        if not ids:
+            return {}
+        raws: list[Raw] = self.client.mget([self._key(t) for t in ids])
+        pipe = self.client.pipeline(transaction=False)
+        results = {
+            t: self._apply(t, raw, changes[t], pipe)[0] for t, raw in zip(ids, raws, strict=True)
+        }
+        for teacher_id, written in zip(ids, pipe.execute(), strict=True):
+            if not written:
+                results[teacher_id] = self.update(teacher_id, changes[teacher_id])
+        return results
+
+    def _apply(
+        self, teacher_id: int, raw: Raw, change: Change[T], client: redis.Redis | Pipeline
+    ) -> tuple[T, Any]:
+        """Apply ``change`` to the state read as ``raw``; compare-and-set it through ``client``
+        (whose answer, on a pipeline, comes with ``execute``)."""
+        state, result = change(StudyState.from_json(raw) if raw else None)
+        written = self._compare_and_set(
+            keys=[self._key(teacher_id), self._dirty_key],
+            args=[
+                raw or b"",
+                "" if state is None else state.to_json(),
+                STATE_TTL_SECONDS,
+                int(state is not None and state.has_pending_work),
+                teacher_id,
+            ],
+            client=client,
+        )
+        return result, written
 
     def read(self, teacher_id: int) -> StudyState | None:
         raw = self.client.get(self._key(teacher_id))
