@@ -147,6 +147,22 @@ def test_recompute_rebuilds_the_summary_from_the_ledger():
     assert total(teacher, "online").credits == 0
 
 
+def test_recompute_writes_only_the_rows_that_differ_from_the_ledger():
+    kept, wrong, stray = TeacherFactory(), TeacherFactory(), TeacherFactory()
+    credit(kept, 3)
+    credit(wrong, 4, unit="hour")
+    assert recompute_totals(2026) == 0  # the postings kept the summary in step
+    TeacherYearTotal.objects.filter(teacher=wrong).update(hours=Decimal(9))
+    TeacherYearTotal.objects.create(teacher=stray, year=2026, category="online", credits=1)
+    TeacherYearTotal.objects.create(teacher=stray, year=2025, category="online", credits=1)
+
+    assert recompute_totals(2026) == 2  # one corrected, one deleted
+    assert total(wrong).hours == Decimal(4)
+    assert total(kept).credits == Decimal(3)
+    assert not TeacherYearTotal.objects.filter(teacher=stray, year=2026).exists()
+    assert TeacherYearTotal.objects.filter(teacher=stray, year=2025).exists()  # other years
+
+
 def test_the_database_refuses_a_double_posting_that_slips_past_the_check(monkeypatch):
     from yanxiu.credits import services
 

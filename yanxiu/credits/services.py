@@ -176,26 +176,69 @@ def _add_to_totals(entry: CreditEntry) -> None:
 
 
 def recompute_totals(year: int) -> int:
-    """Rebuild the year's summary from the ledger in one INSERT … SELECT; return rows written."""
+    """Make the year's summary equal the ledger's sums again; return the rows it changed.
+
+    Postings keep the summary in step, so a recompute (after a bulk load, or as a
+    check) mostly finds nothing to change. One query compares the ledger's sums with
+    the summary into a temporary table. It only reads, so PostgreSQL may run it in
+    parallel. Then only the rows that differ are written: the vanished deleted, the
+    rest inserted, or upserted when the year already has rows.
+    """
     table = TeacherYearTotal._meta.db_table
     ledger = CreditEntry._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Lets the GROUP BY of a province's ledger hash in memory instead of spilling.
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(f"DELETE FROM {table} WHERE year = %s", [year])
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE year = %s)", [year])
+        had_rows = bool(cursor.fetchone()[0])
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE recompute_changes AS
+            SELECT COALESCE(s.teacher_id, t.teacher_id) AS teacher_id,
+                   COALESCE(s.category, t.category) AS category, s.hours, s.credits
+            FROM (
+                SELECT teacher_id, category,
+                       COALESCE(SUM(CASE WHEN unit = %s THEN amount END), 0) AS hours,
+                       COALESCE(SUM(CASE WHEN unit = %s THEN amount END), 0) AS credits
+                FROM {ledger} WHERE year = %s
+                GROUP BY teacher_id, category
+            ) s
+            FULL OUTER JOIN (
+                SELECT teacher_id, category, hours, credits FROM {table} WHERE year = %s
+            ) t ON t.teacher_id = s.teacher_id AND t.category = s.category
+            WHERE s.teacher_id IS NULL OR t.teacher_id IS NULL
+               OR s.hours <> t.hours OR s.credits <> t.credits
+            """,
+            [Unit.HOUR.value, Unit.CREDIT.value, year, year],
+        )
+        cursor.execute(
+            f"""
+            DELETE FROM {table} WHERE year = %s AND EXISTS (
+                SELECT 1 FROM recompute_changes c WHERE c.hours IS NULL
+                AND c.teacher_id = {table}.teacher_id AND c.category = {table}.category
+            )
+            """,
+            [year],
+        )
+        changed = cursor.rowcount
+        upsert = (
+            """ON CONFLICT (teacher_id, year, category) DO UPDATE
+            SET hours = excluded.hours, credits = excluded.credits"""
+            if had_rows
+            else ""
+        )
         cursor.execute(
             f"""
             INSERT INTO {table} (teacher_id, year, category, hours, credits)
-            SELECT teacher_id, year, category,
-                   COALESCE(SUM(CASE WHEN unit = %s THEN amount END), 0),
-                   COALESCE(SUM(CASE WHEN unit = %s THEN amount END), 0)
-            FROM {ledger} WHERE year = %s
-            GROUP BY teacher_id, year, category
+            SELECT teacher_id, %s, category, hours, credits
+            FROM recompute_changes WHERE hours IS NOT NULL {upsert}
             """,
-            [Unit.HOUR.value, Unit.CREDIT.value, year],
+            [year],
         )
-        return cursor.rowcount
+        changed += cursor.rowcount
+        cursor.execute("DROP TABLE recompute_changes")
+        return changed
 
 
 def save_policy(

@@ -1,4 +1,4 @@
-"""recompute_credit_totals --year Y: rebuild the yearly summary from the ledger."""
+"""recompute_credit_totals --year Y: make the yearly summary equal the ledger's sums again."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from yanxiu.credits.services import recompute_totals
 
 
 class Command(BaseCommand):
-    help = "按年度从学时记录重建学时汇总表"
+    help = "按年度用学时记录核对并更正学时汇总表"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True)
@@ -20,4 +20,6 @@ class Command(BaseCommand):
         started = time.perf_counter()
         rows = recompute_totals(options["year"])
         seconds = time.perf_counter() - started
-        self.stdout.write(f"{options['year']} 年度学时汇总已重建：{rows} 行，用时 {seconds:.1f} 秒")
+        self.stdout.write(
+            f"{options['year']} 年度学时汇总已与学时记录核对：更正 {rows} 行，用时 {seconds:.1f} 秒"
+        )
