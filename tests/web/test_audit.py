@@ -1,4 +1,7 @@
-"""The audit middleware names the signed-in user on changes, and reads nothing otherwise."""
+"""The audit log records a model's own columns; its middleware names the signed-in user on
+changes, and reads nothing otherwise."""
+
+import importlib
 
 from auditlog.models import LogEntry
 from django.contrib.auth.middleware import AuthenticationMiddleware
@@ -7,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 
 from tests.conftest import login
-from tests.factories import UserFactory, ZoneFactory
+from tests.factories import TeacherFactory, UserFactory, ZoneFactory
 from yanxiu.orgs.models import User, Zone
 from yanxiu.web.audit import LazyActorAuditlogMiddleware
 
@@ -51,3 +54,26 @@ def test_a_request_that_changes_nothing_reads_neither_session_nor_user(
     request = _request(client, UserFactory())
     with django_assert_num_queries(0):
         LazyActorAuditlogMiddleware(lambda r: HttpResponse())(request)
+
+
+def test_a_new_teacher_is_logged_with_its_columns_not_its_reverse_relations(db):
+    teacher = TeacherFactory()
+    changes = LogEntry.objects.get_for_object(teacher).get().changes
+    assert {"name", "school", "stage"} <= changes.keys()
+    assert not {"year_totals", "credit_entries", "enrollments", "id_number_hash"} & changes.keys()
+
+
+def test_the_migration_drops_reverse_relations_from_entries_logged_before(db):
+    from django.apps import apps
+
+    teacher = TeacherFactory()
+    entry = LogEntry.objects.get_for_object(teacher).get()
+    entry.changes = {**entry.changes, "year_totals": ["None", "credits.TeacherYearTotal.None"]}
+    entry.save()
+    migration = importlib.import_module(
+        "yanxiu.orgs.migrations.0005_audit_without_reverse_relations"
+    )
+    migration.drop_reverse_relations(apps, None)
+    entry.refresh_from_db()
+    assert "year_totals" not in entry.changes
+    assert entry.changes_display_dict  # renders: no related model's key to parse

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yanxiu.orgs.scoping import Scope, ScopedQuerySet, path_q
+from yanxiu.web.audit import register as register_audited
 
 YOUNG_TEACHER_MAX_YEARS = 5
 
@@ -531,14 +532,14 @@ class RoleAssignment(models.Model):
         return f"{self.region_id}/"
 
 
-auditlog.register(Zone)
-auditlog.register(School)
-auditlog.register(SchoolHonour)
-auditlog.register(
+register_audited(Zone)
+register_audited(School)
+register_audited(SchoolHonour)
+register_audited(
     Teacher, exclude_fields=["id_number_cipher", "id_number_hash"], m2m_fields={"subjects"}
 )
-auditlog.register(TeacherPosting)
-auditlog.register(Group)
-auditlog.register(GroupMembership)
-auditlog.register(RoleAssignment)
+register_audited(TeacherPosting)
+register_audited(Group)
+register_audited(GroupMembership)
+register_audited(RoleAssignment)
 auditlog.register(User, include_fields=["username", "full_name", "is_active"])

@@ -1,4 +1,10 @@
-"""The audit log's middleware, resolving the request's user only when a change is logged.
+"""The audit log: registering a model, and a middleware that resolves the user only when a
+change is logged.
+
+``register`` tracks a model's own columns. django-auditlog's default also records every
+reverse relation when a row is created ("credits.TeacherYearTotal.None" and the like,
+jazzband/django-auditlog#551), noise that breaks the change display once a related model
+has a composite primary key.
 
 django-auditlog's own middleware checks ``request.user`` on every request, which
 loads the session and the user from the database even for requests that change
@@ -10,10 +16,25 @@ is left out, as before).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from auditlog.middleware import AuditlogMiddleware
+from auditlog.registry import auditlog
+from django.db import models
 from django.http import HttpRequest
+
+
+def register(
+    model: type[models.Model], *, exclude_fields: Iterable[str] = (), **options: Any
+) -> None:
+    """Audit ``model``'s own columns (less ``exclude_fields``), never its reverse relations."""
+    left_out = set(exclude_fields)
+    auditlog.register(
+        model,
+        include_fields=[f.name for f in model._meta.local_fields if f.name not in left_out],
+        **options,
+    )
 
 
 class LazyActorAuditlogMiddleware(AuditlogMiddleware):
