@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError
 
 from tests.credits.factories import certifier, credit
 from tests.factories import SchoolFactory, TeacherFactory
@@ -145,6 +146,17 @@ def test_recompute_rebuilds_the_summary_from_the_ledger():
     assert recompute_totals(2026) == 2
     assert total(teacher).credits == Decimal(3)
     assert total(teacher, "online").credits == 0
+
+
+def test_after_a_first_build_the_summary_keeps_its_key():
+    teacher = TeacherFactory()
+    credit(teacher, 3)
+    TeacherYearTotal.objects.all().delete()
+    assert recompute_totals(2026) == 1  # PostgreSQL: built with the key set aside
+    credit(teacher, 2, unit="credit")  # an upsert on (teacher, year, category)
+    assert total(teacher).credits == Decimal(5)
+    with pytest.raises(IntegrityError):
+        TeacherYearTotal.objects.create(teacher=teacher, year=2026, category="centralized")
 
 
 def test_recompute_writes_only_the_rows_that_differ_from_the_ledger():

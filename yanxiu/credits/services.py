@@ -7,10 +7,13 @@ so reports read a summary that always equals the sum of the ledger.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -180,12 +183,14 @@ def recompute_totals(year: int) -> int:
 
     Postings keep the summary in step, so a recompute (after a bulk load, or as a
     check) mostly finds nothing to change. One query compares the ledger's sums with
-    the summary into a temporary table. It only reads, so PostgreSQL may run it in
-    parallel. Then only the rows that differ are written: the vanished deleted, the
-    rest inserted, or upserted when the year already has rows.
+    the summary into a temporary table (it only reads, so PostgreSQL may run it in
+    parallel), then only the rows that differ are written: the vanished deleted, the
+    rest upserted. A year's first build on PostgreSQL inserts its rows with the
+    summary's primary key set aside and builds the key again afterwards, which is many
+    times cheaper than adding millions of rows to the index one by one; meanwhile the
+    summary is locked, so reports and postings wait for the build to commit.
     """
     table = TeacherYearTotal._meta.db_table
-    ledger = CreditEntry._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Lets the GROUP BY of a province's ledger hash in memory instead of spilling.
@@ -201,7 +206,7 @@ def recompute_totals(year: int) -> int:
                 SELECT teacher_id, category,
                        COALESCE(SUM(CASE WHEN unit = %s THEN amount END), 0) AS hours,
                        COALESCE(SUM(CASE WHEN unit = %s THEN amount END), 0) AS credits
-                FROM {ledger} WHERE year = %s
+                FROM {CreditEntry._meta.db_table} WHERE year = %s
                 GROUP BY teacher_id, category
             ) s
             FULL OUTER JOIN (
@@ -222,23 +227,43 @@ def recompute_totals(year: int) -> int:
             [year],
         )
         changed = cursor.rowcount
-        upsert = (
-            """ON CONFLICT (teacher_id, year, category) DO UPDATE
-            SET hours = excluded.hours, credits = excluded.credits"""
-            if had_rows
-            else ""
-        )
-        cursor.execute(
-            f"""
+        insert = f"""
             INSERT INTO {table} (teacher_id, year, category, hours, credits)
             SELECT teacher_id, %s, category, hours, credits
-            FROM recompute_changes WHERE hours IS NOT NULL {upsert}
-            """,
-            [year],
-        )
-        changed += cursor.rowcount
+            FROM recompute_changes WHERE hours IS NOT NULL
+        """
+        if had_rows:
+            insert += """ON CONFLICT (teacher_id, year, category) DO UPDATE
+                SET hours = excluded.hours, credits = excluded.credits"""
+        first_build_on_postgresql = not had_rows and connection.vendor == "postgresql"
+        with (
+            _primary_key_set_aside(cursor, TeacherYearTotal)
+            if first_build_on_postgresql
+            else nullcontext()
+        ):
+            cursor.execute(insert, [year])
+            changed += cursor.rowcount
         cursor.execute("DROP TABLE recompute_changes")
         return changed
+
+
+@contextmanager
+def _primary_key_set_aside(cursor: CursorWrapper, model: type[Model]) -> Iterator[None]:
+    """Drop a PostgreSQL table's primary key for the block, then add it again (within
+    the caller's transaction: on an error the rollback restores it)."""
+    table = model._meta.db_table
+    cursor.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
+        [table],
+    )
+    (name,) = cursor.fetchone()
+    quote = connection.ops.quote_name
+    cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    yield
+    columns = ", ".join(quote(field.column) for field in model._meta.pk_fields)
+    cursor.execute(
+        f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} PRIMARY KEY ({columns})"
+    )
 
 
 def save_policy(
