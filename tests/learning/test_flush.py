@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 
 from tests.factories import TeacherFactory
 from tests.learning.conftest import FakePlayer
 from tests.learning.factories import admit
 from yanxiu.learning.models import StudyDay, StudySession, UnitProgress
-from yanxiu.learning.services import flush_study
+from yanxiu.learning.services import FlushResult, flush_study
 
 pytestmark = pytest.mark.django_db
 
@@ -102,17 +104,22 @@ def test_a_lost_redis_state_loses_only_unflushed_seconds(player: FakePlayer):
     assert UnitProgress.objects.get().counted_seconds == 75
 
 
+def studying(video, store, learners: int) -> list[FakePlayer]:
+    players = []
+    for _ in range(learners):
+        teacher = TeacherFactory(school__zone__region=video.course.region)
+        admit(teacher, video.course)
+        player = FakePlayer(teacher, video, store)
+        player.start()
+        player.watch(30)
+        players.append(player)
+    return players
+
+
 def test_the_flush_of_many_learners_takes_a_fixed_number_of_queries(
     store, video, django_assert_max_num_queries
 ):
-    players = []
-    for _ in range(5):
-        teacher = TeacherFactory(school__zone__region=video.course.region)
-        admit(teacher, video.course)
-        players.append(FakePlayer(teacher, video, store))
-    for player in players:
-        player.start()
-        player.watch(30)
+    players = studying(video, store, 5)
     # Three bulk upserts, inside a savepoint and its release.
     with django_assert_max_num_queries(5):
         result = flush_study(store=store, time_source=players[0].clock)
@@ -120,9 +127,46 @@ def test_the_flush_of_many_learners_takes_a_fixed_number_of_queries(
     assert StudySession.objects.count() == 5
 
 
-def test_the_flush_command_writes_the_live_states(learner, video, monkeypatch):
-    from io import StringIO
+def test_a_spread_flush_starts_its_batches_at_even_intervals(store, video, monkeypatch):
+    monkeypatch.setattr("yanxiu.learning.services.FLUSH_BATCH", 2)
+    players = studying(video, store, 5)
+    waits: list[float] = []
+    result = flush_study(
+        store=store, time_source=players[0].clock, spread_over=30, sleep=waits.append
+    )
+    # Three batches over 30 s: the first at once, the others 10 s and 20 s after it.
+    assert len(waits) == 2
+    assert 9 < waits[0] <= 10
+    assert 19 < waits[1] <= 20
+    assert (result.learners, StudySession.objects.count()) == (5, 5)
 
+
+def test_the_flush_loop_spreads_each_flush_over_its_period(monkeypatch):
+    from django.core.management import call_command
+
+    from yanxiu.learning.management.commands import flush_study as command
+
+    spreads: list[float] = []
+
+    class Stop(Exception):
+        pass
+
+    def flush(*, spread_over: float) -> FlushResult:
+        spreads.append(spread_over)
+        return FlushResult(learners=3, sessions=4)
+
+    def sleep(seconds: float) -> None:
+        assert 0 < seconds <= 60
+        raise Stop
+
+    monkeypatch.setattr(command, "flush_study", flush)
+    monkeypatch.setattr(command.time, "sleep", sleep)
+    with pytest.raises(Stop):
+        call_command("flush_study", every=60, stdout=StringIO())
+    assert spreads == [60]
+
+
+def test_the_flush_command_writes_the_live_states(learner, video, monkeypatch):
     from django.core.management import call_command
 
     from yanxiu.learning.store import MemoryStudyStore

@@ -158,16 +158,27 @@ def flush_study(
     store: StudyStore | None = None,
     teacher_ids: Iterable[int] | None = None,
     time_source: TimeSource = time.time,
+    spread_over: float = 0,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> FlushResult:
     """Write live study states to the database in batches, then drop what was written.
 
     Every write sets values (never adds; totals never go down), so a flush that is
     retried, runs twice or races another writes the same rows again and loses nothing.
+    With ``spread_over`` seconds, the batches start at even intervals over that time
+    instead of one after another, so that a loop flushing every minute takes a steady
+    share of the machine rather than all of it for a few seconds.
     """
     store = store or get_store()
     ids = list(teacher_ids) if teacher_ids is not None else store.dirty()
     result = FlushResult()
-    for start in range(0, len(ids), FLUSH_BATCH):
+    starts = range(0, len(ids), FLUSH_BATCH)
+    interval = spread_over / len(starts) if starts else 0
+    began = time.monotonic()
+    for number, start in enumerate(starts):
+        wait = began + number * interval - time.monotonic()
+        if wait > 0:
+            sleep(wait)
         batch = ids[start : start + FLUSH_BATCH]
         closing = partial(_closed_if_silent, now=time_source())
         read = store.update_many(dict.fromkeys(batch, closing))

@@ -3,6 +3,9 @@
     manage.py flush_study               # once (cron), prints what it wrote
     manage.py flush_study --every 60    # a long-running loop (systemd unit)
 
+In the loop, each flush spreads its batches over the period (see ``flush_study``), so
+heartbeats arriving meanwhile never wait behind a burst of writes.
+
 ``yanxiu.learning.tasks.flush_study_states`` does the same as a django-tasks task.
 """
 
@@ -26,8 +29,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, every: float, **options: Any) -> None:
         while True:
-            result = flush_study()
+            began = time.monotonic()
+            result = flush_study(spread_over=every)
             self.stdout.write(f"flushed {result.learners} learners, {result.sessions} sessions")
             if every <= 0:
                 return
-            time.sleep(every)
+            time.sleep(max(0.0, began + every - time.monotonic()))
