@@ -9,6 +9,9 @@ the bare SQL aggregate over the same rows:
   same summary rows;
 - its .xlsx export (the school rows of the region, ``write_compliance_report``) —
   target < 1 s;
+- the region report page itself (a GET through Django's test client: middleware,
+  report with charts' data and monthly trend, template) and its ``?format=xlsx``
+  download — target < 1 s each;
 - one new entry through ``post_credit`` (ledger row + summary row, committed), after
   which every roll-up shows it because roll-ups read the summary — target < 50 ms
   and ≤ 2× a bare INSERT + UPDATE of the same two rows.
@@ -77,6 +80,8 @@ def run() -> list[Result]:
         Result("region report over the raw ledger (SQL)", figures["ledger_report_s"], "s"),
         Result("region report .xlsx export", figures["xlsx_s"], "s", 1, "bare SQL report", 2),
         Result("teacher-level .xlsx export", figures["teacher_xlsx_s"], "s"),
+        Result("region report page (GET, rendered, with trend)", figures["page_s"], "s", 1),
+        Result("region report page ?format=xlsx (GET)", figures["page_xlsx_s"], "s", 1),
         Result(
             "post_credit, summary updated", figures["post_s"] * 1000, "ms", 50, "bare SQL post", 2
         ),
@@ -347,6 +352,28 @@ FROM t GROUP BY school_id
 """
 
 
+def _page_figures(admin: Any, region: Any) -> dict[str, float]:
+    """The region report page as the bureau admin opens it: the whole request, rendered
+    (charts' data and the monthly trend included), and its Excel download."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(admin)
+    url = reverse("credit_reports:region", args=[region.pk])
+
+    def get(**query: str) -> None:
+        params: dict[str, str | int] = {"year": YEAR, **query}
+        response = client.get(url, params)
+        assert response.status_code == 200, response.status_code
+        assert b"".join(response)  # a streamed download is written only when read
+
+    return {
+        "page_s": median_seconds(get),
+        "page_xlsx_s": median_seconds(lambda: get(format="xlsx")),
+    }
+
+
 def child_region(teachers: int, per_teacher: int) -> dict[str, Any]:
     from yanxiu.credits.exports import write_compliance_report
     from yanxiu.credits.selectors import unit_rows
@@ -376,6 +403,7 @@ def child_region(teachers: int, per_teacher: int) -> dict[str, Any]:
         ),
     }
 
+    figures.update(_page_figures(admin, region))
     before = row.passed
     figures.update(_post_figures(admin))
     [after] = unit_rows(admin, YEAR, "region")
