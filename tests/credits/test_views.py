@@ -163,6 +163,18 @@ def test_only_the_bureau_admin_edits_the_policy(client, school_admin):
     assert login(client, school_admin).get(reverse("credits:policy_edit")).status_code == 403
 
 
+def test_a_bureau_admin_sets_only_their_own_regions_policy_whatever_else_they_hold(client):
+    elsewhere = SchoolFactory()  # created first: the lower region id
+    home = SchoolFactory()
+    user = UserFactory()
+    grant(user, "school_admin", school=elsewhere)
+    grant(user, "bureau_admin", region=home.region)
+    assert not user.has_perm("credits.change_policy", elsewhere.region)
+    assert user.has_perm("credits.change_policy", home.region)
+    login(client, user).post(reverse("credits:policy_edit"), {**POLICY_FORM, "total": "50"})
+    assert Policy.objects.get().region == home.region
+
+
 def test_the_warning_page_lists_teachers_behind_their_pace(client, bureau_admin, school):
     TeacherFactory(school=school, name="落后教师")
     response = login(client, bureau_admin).get(reverse("credits:warnings") + "?year=2026")

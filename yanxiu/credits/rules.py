@@ -36,9 +36,9 @@ def sets_policy(user: Any, region: Any) -> bool:
     scope = scope_of(user)
     if scope.is_superuser:
         return True
-    if "bureau_admin" not in scope.roles:
-        return False
-    return region is None or region.pk in scope.region_ids
+    if region is None:
+        return bool(scope.bureau_region_ids)
+    return region.pk in scope.bureau_region_ids
 
 
 rules.add_perm("credits.certify_entry", certifies_for)

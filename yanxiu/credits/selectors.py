@@ -18,6 +18,8 @@ the API and the command line all read the same rows:
   saved or not (the policy page's "what if").
 - ``entries_behind(user, year=…, teacher=…, school=…, category=…)`` → the ledger
   rows a figure sums, scoped to the user.
+- ``region_of(user)`` → the user's region; ``policy_region(user)`` → the region whose
+  policies the user (its bureau admin) sets, else ``PermissionDenied``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Case,
@@ -510,6 +513,23 @@ def region_of(user: User) -> Region | None:
     if scope.teacher_id:
         return Region.objects.filter(teachers__pk=scope.teacher_id).first()
     return Region.objects.order_by("pk").first() if scope.is_superuser else None
+
+
+def policy_region(user: User) -> Region:
+    """The region whose policies ``user`` sets: the credit policy and the study-time rules.
+
+    That is the region the user is bureau admin of (a superuser: the first region);
+    anyone else gets ``PermissionDenied``, whatever roles they hold elsewhere.
+    """
+    scope = scope_of(user)
+    region = (
+        Region.objects.filter(pk=scope.bureau_region_ids[0]).first()
+        if scope.bureau_region_ids
+        else region_of(user)
+    )
+    if region is None or not user.has_perm("credits.change_policy", region):
+        raise PermissionDenied
+    return region
 
 
 def _teachers(user: User | None, region: Region) -> QuerySet[Teacher, Teacher]:

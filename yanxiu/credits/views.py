@@ -23,11 +23,11 @@ from yanxiu.credits.selectors import (
     early_warning,
     entries_behind,
     policy_outcome,
-    region_of,
+    policy_region,
     teacher_status,
 )
 from yanxiu.credits.services import CreditError, post_credit, reverse_entry, save_policy
-from yanxiu.orgs.models import Region, School
+from yanxiu.orgs.models import School
 from yanxiu.web.http import AuthedHttpRequest
 
 PAGE_SIZE = 50
@@ -158,17 +158,10 @@ def entry_reverse(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "credits/entry_reverse.html", {"form": form, "entry": entry})
 
 
-def _policy_region(request: AuthedHttpRequest) -> Region:
-    region = region_of(request.user)
-    if region is None or not request.user.has_perm("credits.change_policy", region):
-        raise PermissionDenied
-    return region
-
-
 @login_required
 def policy_edit(request: AuthedHttpRequest) -> HttpResponse:
     """The bureau admin edits the region-year policy; saving adds a version."""
-    region = _policy_region(request)
+    region = policy_region(request.user)
     year = _year(request)
     current = rules_for(region.pk, year)
     form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(current))
@@ -192,7 +185,7 @@ def policy_edit(request: AuthedHttpRequest) -> HttpResponse:
 @require_POST
 def policy_preview(request: AuthedHttpRequest) -> HttpResponse:
     """What if: pass/fail counts under the edited rules next to the rules in force."""
-    region = _policy_region(request)
+    region = policy_region(request.user)
     year = _year(request)
     form = PolicyForm(request.POST)
     context: dict[str, Any] = {"form": form, "year": year}

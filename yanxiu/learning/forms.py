@@ -1,4 +1,5 @@
-"""Forms for authoring course content (units and quiz questions) and for the discussion."""
+"""Forms for authoring course content (units and quiz questions), for the discussion and for
+a region's study-time rules."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yanxiu.learning.models import CourseUnit, UnitKind
+from yanxiu.learning.models import CourseUnit, StudyRules, UnitKind
 
 CHOICES_PER_QUESTION = 4
 
@@ -88,3 +89,16 @@ class ReplyForm(forms.Form):
     body = forms.CharField(
         label=_("回复"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class StudyRulesForm(forms.ModelForm):
+    """The region's study-time rules; the model's validators bound each value."""
+
+    class Meta:
+        model = StudyRules
+        fields = ["daily_cap_minutes", "idle_prompt_minutes", "watched_share"]
+        help_texts = {
+            "daily_cap_minutes": _("每位学员每天最多计入的学习时间，0 至 1440 分钟。"),
+            "idle_prompt_minutes": _("每计时这么多分钟弹出一次在线确认，未确认则暂停计时。"),
+            "watched_share": _("视频计时达到时长的这一比例即视为看完，1 至 100。"),
+        }

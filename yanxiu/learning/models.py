@@ -21,6 +21,7 @@ from yanxiu.learning.judge import Reason
 from yanxiu.orgs.models import Region, Teacher, User
 from yanxiu.orgs.scoping import Scope, ScopedQuerySet, path_q
 from yanxiu.training.models import Course
+from yanxiu.web.audit import register as register_audited
 
 
 def own_or_subtree(scope: Scope) -> Q:
@@ -324,3 +325,6 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return self.body[:30]
+
+
+register_audited(StudyRules, exclude_fields=["id"], mapping_fields={"region": _("区县")})

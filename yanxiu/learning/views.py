@@ -1,5 +1,6 @@
 """Online study pages: my courses, a course's units, a unit to study, content authoring,
-the course discussion, the monthly participation record and the end-of-period verification."""
+the course discussion, the monthly participation record, the end-of-period verification
+and the region's study-time rules."""
 
 from __future__ import annotations
 
@@ -17,14 +18,15 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yanxiu.credits.selectors import region_of
+from yanxiu.credits.selectors import policy_region, region_of
 from yanxiu.imports.tables import write_table
 from yanxiu.learning import passes, selectors, services
-from yanxiu.learning.forms import QuestionForm, ReplyForm, ThreadForm, UnitForm
+from yanxiu.learning.forms import QuestionForm, ReplyForm, StudyRulesForm, ThreadForm, UnitForm
 from yanxiu.learning.judge import HEARTBEAT_SECONDS, Reason
-from yanxiu.learning.models import CourseUnit, Reply, Thread, UnitKind, UnitProgress
+from yanxiu.learning.models import CourseUnit, Reply, StudyRules, Thread, UnitKind, UnitProgress
 from yanxiu.orgs.models import School, SchoolKind, Teacher
 from yanxiu.training.models import Course, CourseFormat
+from yanxiu.web.audit import latest_changes
 from yanxiu.web.http import AuthedHttpRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -257,6 +259,23 @@ def verification(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "learning/verification.html",
         {"result": result, "on": on},
+    )
+
+
+@login_required
+def study_rules(request: AuthedHttpRequest) -> HttpResponse:
+    """网络研修计时规则: the bureau admin sets their region's rules (the defaults until saved)."""
+    region = policy_region(request.user)
+    rules = StudyRules.objects.filter(region=region).first() or StudyRules(region=region)
+    form = StudyRulesForm(request.POST or None, instance=rules)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("网络研修计时规则已保存"))
+        return redirect("learning:study_rules")
+    return render(
+        request,
+        "learning/study_rules.html",
+        {"form": form, "region": region, "history": latest_changes(rules, limit=10)},
     )
 
 

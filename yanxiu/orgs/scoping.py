@@ -39,6 +39,8 @@ class Scope:
     read_paths: tuple[str, ...] = ()
     manage_paths: tuple[str, ...] = ()
     region_ids: tuple[int, ...] = ()
+    # The regions whose bureau admin the user is (policies are set per region).
+    bureau_region_ids: tuple[int, ...] = ()
     teacher_id: int | None = None
     school_id: int | None = None
     led_group_ids: tuple[int, ...] = ()
@@ -100,6 +102,7 @@ def scope_of(user: User | AnonymousUser | None) -> Scope:
         read_paths=narrowest(a[1] for a in assignments if a[0] in SUBTREE_READERS),
         manage_paths=narrowest(a[1] for a in assignments if a[0] in ROSTER_MANAGERS),
         region_ids=tuple(sorted({a[2] for a in assignments})),
+        bureau_region_ids=tuple(sorted({a[2] for a in assignments if a[0] == "bureau_admin"})),
         teacher_id=teacher[0] if teacher else None,
         school_id=teacher[1] if teacher else None,
         led_group_ids=tuple(a[3] for a in assignments if a[0] == "group_leader" and a[3]),

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from auditlog.models import LogEntry
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -217,15 +216,6 @@ def visible_teacher(user: User, pk: int) -> Teacher:
         )
     )
     return get_object_or_404(teachers, pk=pk)
-
-
-def teacher_history(teacher: Teacher, limit: int = 20) -> list[LogEntry]:
-    """The latest audited changes to a teacher's record: who changed what, and when."""
-    return list(
-        LogEntry.objects.get_for_object(teacher)
-        .select_related("actor")
-        .order_by("-timestamp")[:limit]
-    )
 
 
 def teacher_roles(teacher: Teacher) -> list[RoleAssignment]:

@@ -50,6 +50,7 @@ from yanxiu.orgs.models import (
     Zone,
 )
 from yanxiu.orgs.scoping import scope_of
+from yanxiu.web.audit import latest_changes
 from yanxiu.web.http import AuthedHttpRequest
 
 PAGE_SIZE = 50
@@ -267,7 +268,7 @@ def teacher_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             "teacher": teacher,
             "roles": selectors.teacher_roles(teacher),
-            "history": selectors.teacher_history(teacher) if manages else [],
+            "history": latest_changes(teacher) if manages else [],
             "years": teacher.years_teaching(),
             "young": teacher.is_young(),
             "can_edit": manages,

@@ -1,5 +1,5 @@
-"""The audit log: registering a model, and a middleware that resolves the user only when a
-change is logged.
+"""The audit log: registering a model, reading its latest changes, and a middleware that
+resolves the user only when a change is logged.
 
 ``register`` tracks a model's own columns. django-auditlog's default also records every
 reverse relation when a row is created ("credits.TeacherYearTotal.None" and the like,
@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from auditlog.middleware import AuditlogMiddleware
+from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.db import models
 from django.http import HttpRequest
@@ -34,6 +35,16 @@ def register(
         model,
         include_fields=[f.name for f in model._meta.local_fields if f.name not in left_out],
         **options,
+    )
+
+
+def latest_changes(obj: models.Model, limit: int = 20) -> list[LogEntry]:
+    """Who changed ``obj`` and how, newest first (none for an object not saved yet);
+    shown by the template ``web/_changes.html``."""
+    if obj.pk is None:
+        return []
+    return list(
+        LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")[:limit]
     )
 
 

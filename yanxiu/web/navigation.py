@@ -66,6 +66,7 @@ MENU: list[NavItem] = [
     NavItem(_("学时报表"), "credit_reports:index", SUBTREE_READERS),
     NavItem(_("学时导入"), "credit_imports:import", frozenset({"bureau_admin", "center_staff"})),
     NavItem(_("学时政策"), "credits:policy_edit", frozenset({"bureau_admin"})),
+    NavItem(_("网络研修规则"), "learning:study_rules", frozenset({"bureau_admin"})),
     NavItem(
         _("校本研训"),
         "projects:index",
