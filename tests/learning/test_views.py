@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -11,6 +13,7 @@ from tests.learning.conftest import user_of
 from tests.learning.factories import OnlineCourseFactory, VideoUnitFactory, add_question, admit
 from yanxiu.learning.models import CourseUnit, QuizAttempt, UnitKind, UnitProgress
 from yanxiu.orgs.models import Teacher, User
+from yanxiu.training.models import Course
 
 pytestmark = pytest.mark.django_db
 
@@ -79,22 +82,65 @@ def test_center_staff_add_a_video_unit(client: Client, center_staff: User, setti
     settings.MEDIA_ROOT = tmp_path
     course = OnlineCourseFactory(region=center_staff.role_assignments.get().region)
     client.force_login(center_staff)
-    response = client.post(
+    # A file that does not tell its length (as MediaRecorder's WebM): the typed one stands.
+    video = SimpleUploadedFile("a.webm", b"\x1aE\xdf\xa3", content_type="video/webm")
+    assert _post_video(client, course, video, "120").status_code == 302
+    unit = CourseUnit.objects.get()
+    assert (unit.title, unit.created_by, unit.duration_seconds) == ("第一讲", center_staff, 120)
+
+
+# Made with ffmpeg: -f lavfi -i testsrc=duration=7:size=160x90:rate=10 (libx264, .mp4;
+# libvpx and 5 s, .webm).
+MEDIA = Path(__file__).parent / "media"
+
+
+def _post_video(client: Client, course: Course, video: SimpleUploadedFile, duration: str):
+    return client.post(
         f"/learning/courses/{course.pk}/units/new/",
         {
             "kind": "video",
             "title": "第一讲",
             "position": 1,
-            "is_published": "on",
-            "is_required": "on",
-            "duration_seconds": 120,
+            "duration_seconds": duration,
             "pass_mark": 60,
-            "video": SimpleUploadedFile("a.webm", b"\x1aE\xdf\xa3", content_type="video/webm"),
+            "video": video,
         },
     )
-    assert response.status_code == 302
-    unit = CourseUnit.objects.get()
-    assert (unit.title, unit.created_by) == ("第一讲", center_staff)
+
+
+@pytest.mark.parametrize(("name", "seconds"), [("seven_seconds.mp4", 7), ("five_seconds.webm", 5)])
+def test_a_video_units_length_is_read_from_its_file(
+    client: Client, center_staff: User, settings, tmp_path, name: str, seconds: int
+):
+    settings.MEDIA_ROOT = tmp_path
+    course = OnlineCourseFactory(region=center_staff.role_assignments.get().region)
+    client.force_login(center_staff)
+    video = SimpleUploadedFile(name, (MEDIA / name).read_bytes())
+    assert _post_video(client, course, video, "").status_code == 302
+    assert CourseUnit.objects.get().duration_seconds == seconds
+
+
+def test_a_typed_length_that_disagrees_with_the_file_is_refused(
+    client: Client, center_staff: User, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    course = OnlineCourseFactory(region=center_staff.role_assignments.get().region)
+    client.force_login(center_staff)
+    video = SimpleUploadedFile("a.mp4", (MEDIA / "seven_seconds.mp4").read_bytes())
+    response = _post_video(client, course, video, "120")
+    assert "视频文件时长为 7 秒，与填写的 120 秒不符" in response.text
+    assert not CourseUnit.objects.exists()
+
+
+def test_a_file_that_does_not_tell_its_length_needs_it_typed(
+    client: Client, center_staff: User, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    course = OnlineCourseFactory(region=center_staff.role_assignments.get().region)
+    client.force_login(center_staff)
+    video = SimpleUploadedFile("a.webm", b"\x1aE\xdf\xa3", content_type="video/webm")
+    assert "无法从视频文件读出时长" in _post_video(client, course, video, "").text
+    assert not CourseUnit.objects.exists()
 
 
 def test_a_video_unit_without_a_file_is_refused(client: Client, center_staff: User):

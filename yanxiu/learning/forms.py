@@ -6,11 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.learning.media import video_seconds
 from yanxiu.learning.models import CourseUnit, StudyRules, UnitKind
 
 CHOICES_PER_QUESTION = 4
+# Containers round their lengths differently; a typed length this close to the file's agrees.
+DURATION_SLACK_SECONDS = 1
 
 
 class UnitForm(forms.ModelForm):
@@ -30,14 +34,19 @@ class UnitForm(forms.ModelForm):
         ]
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        duration = self.fields["duration_seconds"]
+        duration.required = False
+        duration.help_text = _("留空则从上传的视频文件读出。")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("kind")
         if kind == UnitKind.VIDEO:
             if not data.get("video"):
                 self.add_error("video", _("视频单元需要上传视频文件。"))
-            if not data.get("duration_seconds"):
-                self.add_error("duration_seconds", _("请填写视频时长(秒)。"))
+            self._check_duration(data)
         if kind == UnitKind.DOCUMENT and not data.get("document"):
             self.add_error("document", _("文档单元需要上传 PDF 文件。"))
         document = data.get("document")
@@ -46,6 +55,28 @@ class UnitForm(forms.ModelForm):
         if kind == UnitKind.PAGE and not data.get("body"):
             self.add_error("body", _("图文单元需要填写正文。"))
         return data
+
+    def _check_duration(self, data: dict[str, Any]) -> None:
+        """Take a new video's length from the file; what the author typed must agree with it."""
+        video, typed = data.get("video"), data.get("duration_seconds")
+        uploaded = isinstance(video, UploadedFile)
+        read = video_seconds(video) if isinstance(video, UploadedFile) else None
+        if read is None:
+            if not typed:
+                self.add_error(
+                    "duration_seconds",
+                    _("无法从视频文件读出时长，请填写视频时长(秒)。")
+                    if uploaded
+                    else _("请填写视频时长(秒)。"),
+                )
+        elif not typed:
+            data["duration_seconds"] = read
+        elif abs(typed - read) > DURATION_SLACK_SECONDS:
+            self.add_error(
+                "duration_seconds",
+                _("视频文件时长为 %(read)s 秒，与填写的 %(typed)s 秒不符；请改正或留空。")
+                % {"read": read, "typed": typed},
+            )
 
 
 class QuestionForm(forms.Form):
