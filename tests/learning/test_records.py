@@ -37,6 +37,12 @@ def period_policy(school: School) -> None:
             "end": "2026-12-31",
             "unit": "hour",
             "minimums": [{"label": "线上", "categories": ["online"], "amount": 50}],
+            "phases": [
+                {"name": "启动", "start": "2026-03-01", "end": "2026-03-31"},
+                {"name": "推进", "start": "2026-04-01", "end": "2026-08-31"},
+                {"name": "深化", "start": "2026-09-01", "end": "2026-11-30"},
+                {"name": "总结", "start": "2026-12-01", "end": "2026-12-31"},
+            ],
         }
     ]
     save_policy(school.region, 2026, parse_policy(document))
@@ -58,6 +64,20 @@ def test_a_project_periods_online_minimum_is_the_target(school: School, period_p
         datetime.date(2026, 3, 1),
         Decimal(50),
     )
+
+
+def test_the_target_names_the_periods_stage_of_the_day(school: School, period_policy):
+    assert online_target(school.region_id, NOV).phase == "深化"
+    assert online_target(school.region_id, datetime.date(2026, 12, 5)).phase == "总结"
+    assert online_target(school.region_id, datetime.date(2027, 1, 5)).phase == ""
+
+
+def test_the_record_page_shows_the_months_stage(
+    client: Client, school: School, school_admin: User, period_policy
+):
+    client.force_login(school_admin)
+    response = client.get("/learning/participation/", {"month": "2026-04"})
+    assert "本月所处阶段：推进" in response.text
 
 
 def test_the_record_shows_hours_this_month_and_so_far(school: School, period_policy):

@@ -14,7 +14,9 @@ A policy document (the JSON stored in ``Policy.document``, and the YAML that
     periods:                      # requirements inside a project period
       - {name: 网络研修项目, start: 2026-03-01, end: 2026-12-31, unit: hour,
          minimums: [{label: 线上, categories: [online], amount: 50},
-                    {label: 线下, categories: [centralized, school_based], amount: 20}]}
+                    {label: 线下, categories: [centralized, school_based], amount: 20}],
+         phases: [{name: 启动, start: 2026-03-01, end: 2026-03-31},   # optional stages
+                  {name: 推进, start: 2026-04-01, end: 2026-08-31}, …]}
     cycle:                        # a multi-year cycle, judged in its last year
       {start_year: 2022, years: 5, unit: hour, total: 360, yearly_minimum: 24,
        caps: {school_based: 120}}
@@ -70,14 +72,28 @@ class GroupMinimum:
 
 
 @dataclass(frozen=True)
+class PhaseRule:
+    """One stage of a project period (启动, 推进, 深化, 总结): a name over a span of dates."""
+
+    name: str
+    start: datetime.date
+    end: datetime.date
+
+
+@dataclass(frozen=True)
 class PeriodRule:
-    """Minimums to reach between two dates, counted by the entries' dates."""
+    """Minimums to reach between two dates, counted by the entries' dates, and the stages
+    the period runs through (in order, inside it, not overlapping; none is fine)."""
 
     name: str
     start: datetime.date
     end: datetime.date
     unit: str
     minimums: tuple[GroupMinimum, ...]
+    phases: tuple[PhaseRule, ...] = ()
+
+    def phase_on(self, day: datetime.date) -> PhaseRule | None:
+        return next((p for p in self.phases if p.start <= day <= p.end), None)
 
 
 @dataclass(frozen=True)
@@ -141,6 +157,10 @@ class PolicyRules:
                             "amount": _num(m.amount),
                         }
                         for m in p.minimums
+                    ],
+                    "phases": [
+                        {"name": ph.name, "start": ph.start.isoformat(), "end": ph.end.isoformat()}
+                        for ph in p.phases
                     ],
                 }
                 for p in self.periods
@@ -308,9 +328,38 @@ def _periods(r: _Reader, periods: Any) -> list[PeriodRule]:
                 end=end,
                 unit=r.unit(p.get("unit", Unit.HOUR), f"{where}.unit"),
                 minimums=tuple(minimums),
+                phases=_phases(r, p.get("phases") or [], where, start, end),
             )
         )
     return result
+
+
+def _phases(
+    r: _Reader, phases: Any, where: str, start: datetime.date, end: datetime.date
+) -> tuple[PhaseRule, ...]:
+    if not isinstance(phases, list):
+        r.errors.append(_("%(where)s.phases（阶段）必须是列表") % {"where": where})
+        return ()
+    result: list[PhaseRule] = []
+    for k, ph in enumerate(phases, start=1):
+        pwhere = f"{where}.phases[{k}]"
+        if not isinstance(ph, dict) or not ph.get("name"):
+            r.errors.append(_("%(where)s 须有名称、开始和结束日期") % {"where": pwhere})
+            continue
+        errors = len(r.errors)
+        phase = PhaseRule(
+            name=str(ph["name"]),
+            start=r.date(ph.get("start"), f"{pwhere}.start"),
+            end=r.date(ph.get("end"), f"{pwhere}.end"),
+        )
+        if len(r.errors) > errors:
+            continue
+        if not start <= phase.start <= phase.end <= end:
+            r.errors.append(_("%(where)s 须在项目周期之内，且结束不早于开始") % {"where": pwhere})
+        elif result and phase.start <= result[-1].end:
+            r.errors.append(_("%(where)s 须在上一阶段结束之后开始") % {"where": pwhere})
+        result.append(phase)
+    return tuple(result)
 
 
 def _cycle(r: _Reader, cycle: Any) -> CycleRule | None:

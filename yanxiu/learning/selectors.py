@@ -104,6 +104,7 @@ class OnlineTarget:
     start: datetime.date
     end: datetime.date
     hours: Decimal
+    phase: str = ""  # the period's stage on the day asked about (启动, 推进 …), if it names them
 
     def expected_by(self, day: datetime.date) -> Decimal:
         """Hours a teacher on a steady pace has reached by ``day``."""
@@ -127,7 +128,10 @@ def online_target(region_id: int, on: datetime.date) -> OnlineTarget:
         for minimum in period.minimums:
             if tuple(minimum.categories) == (Category.ONLINE,):
                 hours = minimum.amount * (1 if period.unit == Unit.HOUR else per_credit)
-                return OnlineTarget(period.name, period.start, period.end, hours)
+                phase = period.phase_on(on)
+                return OnlineTarget(
+                    period.name, period.start, period.end, hours, phase.name if phase else ""
+                )
     annual = rules.minimums.get(Category.ONLINE, Decimal(0))
     return OnlineTarget(
         _("%(y)d年度网络研修") % {"y": on.year},
