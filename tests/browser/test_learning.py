@@ -8,11 +8,13 @@ answered with it.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.factories import TeacherFactory, UserFactory
 from tests.learning.factories import VideoUnitFactory, add_question, admit
 from yanxiu.credits.models import Category, CreditEntry
+from yanxiu.learning.models import UnitKind, UnitProgress
 from yanxiu.learning.store import get_store
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,6 +73,26 @@ def test_a_teacher_watches_a_video_passes_the_quiz_and_sees_the_hours(page):
     assert (entry.category, entry.amount) == (Category.ONLINE, 10)
     page.goto("/credits/me/")
     assert "新课标解读" in page.content()
+
+
+def test_a_teacher_reads_a_page_on_the_clock_until_it_is_read(page):
+    get_store().clear()
+    teacher = TeacherFactory(user=UserFactory(username="reader"))
+    unit = VideoUnitFactory(
+        course__region=teacher.region,
+        kind=UnitKind.PAGE,
+        body="《义务教育课程方案》导读",
+        duration_seconds=3,
+    )
+    admit(teacher, unit.course)
+
+    log_in(page, "reader")
+    page.goto(f"/learning/units/{unit.pk}/")
+    expect(page.get_by_text("《义务教育课程方案》导读")).to_be_visible()
+    expect(page.locator("[data-role=watched]")).to_be_visible(timeout=20_000)
+    progress = UnitProgress.objects.get(teacher=teacher, unit=unit)
+    assert progress.completed_at is not None
+    assert 1 <= progress.counted_seconds <= 3
 
 
 def test_a_school_admin_sees_the_monthly_record_with_its_chart(phone_page, school, school_admin):

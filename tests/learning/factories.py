@@ -47,7 +47,8 @@ class VideoUnitFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"第{n}讲")
     position = factory.Sequence(lambda n: n)
     is_published = True
-    duration_seconds = 600
+    # Ten minutes of video; a document or page made here opens without a reading time.
+    duration_seconds = factory.LazyAttribute(lambda u: 600 if u.kind == UnitKind.VIDEO else 0)
     video = "learning/videos/2026/lesson.webm"
     created_by = factory.SelfAttribute("course.organizer")
 

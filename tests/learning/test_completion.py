@@ -104,3 +104,29 @@ def test_opening_the_last_page_completes_the_course(player: FakePlayer, short_vi
     player.watch(60)
     mark_viewed(player.teacher, page)
     assert CreditEntry.objects.filter(teacher=player.teacher).count() == 1
+
+
+def test_a_page_with_a_reading_time_completes_only_when_read_on_the_clock(
+    player: FakePlayer, short_video
+):
+    page = VideoUnitFactory(course=short_video.course, kind=UnitKind.PAGE, duration_seconds=30)
+    reader = FakePlayer(player.teacher, page, player.store, now=player.now)
+    mark_viewed(reader.teacher, page)  # opening it is not reading it
+    assert UnitProgress.objects.get(unit=page).completed_at is None
+    reader.start()
+    reader.watch(15, visible=False, playing=False)  # another tab in front: the clock stops
+    reader.watch(30)
+    progress = UnitProgress.objects.get(unit=page)
+    assert (progress.counted_seconds, progress.completed_at is not None) == (30, True)
+
+
+def test_reading_time_is_judged_by_the_video_rules(player: FakePlayer, short_video):
+    page = VideoUnitFactory(course=short_video.course, kind=UnitKind.DOCUMENT, duration_seconds=60)
+    reader = FakePlayer(player.teacher, page, player.store, now=player.now)
+    reader.start()
+    reader.watch(30, rate=2)  # a clock run twice as fast earns real time only
+    verdict = reader.beat(position=reader.position + 600)  # a jump to the end is refused
+    assert verdict.clamp_to is not None
+    state = reader.store.read(reader.teacher.pk)
+    assert state is not None
+    assert state.units[page.pk].counted <= 30

@@ -69,6 +69,31 @@ def test_opening_a_page_unit_marks_it_viewed(client: Client, learner: Teacher, v
     assert UnitProgress.objects.get(unit=page).viewed_at is not None
 
 
+@pytest.mark.parametrize(("reading", "clock"), [(0, False), (120, True)])
+def test_a_page_runs_the_reading_clock_only_with_a_reading_time(
+    client: Client, learner: Teacher, video, reading: int, clock: bool
+):
+    page = VideoUnitFactory(
+        course=video.course, kind=UnitKind.PAGE, body="正文", duration_seconds=reading
+    )
+    client.force_login(user_of(learner))
+    response = client.get(f"/learning/units/{page.pk}/")
+    assert "正文" in response.text
+    assert ('data-mode="reading"' in response.text) is clock
+    assert ("learning/player.js" in response.text) is clock
+
+
+def test_a_page_saved_without_a_reading_time_opens_as_read(client: Client, center_staff: User):
+    course = OnlineCourseFactory(region=center_staff.role_assignments.get().region)
+    client.force_login(center_staff)
+    response = client.post(
+        f"/learning/courses/{course.pk}/units/new/",
+        {"kind": "page", "title": "导读", "position": 1, "body": "正文", "pass_mark": 60},
+    )
+    assert response.status_code == 302
+    assert CourseUnit.objects.get().duration_seconds == 0
+
+
 def test_a_teacher_answers_the_quiz_on_the_unit_page(client: Client, learner: Teacher, video):
     question = add_question(video)
     client.force_login(user_of(learner))

@@ -38,7 +38,11 @@ class UnitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         duration = self.fields["duration_seconds"]
         duration.required = False
-        duration.help_text = _("留空则从上传的视频文件读出。")
+        duration.label = _("时长(秒)")
+        duration.help_text = _(
+            "视频：留空则从上传的视频文件读出。文档、图文：读满多久才算读完"
+            "(由服务器计时，规则同视频)；留空或 0 表示打开即算读完。"
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -47,6 +51,8 @@ class UnitForm(forms.ModelForm):
             if not data.get("video"):
                 self.add_error("video", _("视频单元需要上传视频文件。"))
             self._check_duration(data)
+        elif data.get("duration_seconds") is None:
+            data["duration_seconds"] = 0
         if kind == UnitKind.DOCUMENT and not data.get("document"):
             self.add_error("document", _("文档单元需要上传 PDF 文件。"))
         document = data.get("document")

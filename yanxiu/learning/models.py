@@ -102,8 +102,21 @@ class CourseUnit(models.Model):
         return Q(course__in=courses) & (Q(is_published=True) | Q(course__in=managed))
 
     def watched_threshold(self, share_percent: int) -> int:
-        """Counted seconds needed for this video to be watched (e.g. 90% of its length)."""
+        """Counted seconds needed for this unit to be watched or read (e.g. 90% of its length)."""
         return math.ceil(self.duration_seconds * share_percent / 100)
+
+    @property
+    def is_timed(self) -> bool:
+        """Studied on the clock: a video, or a document or page with a reading time."""
+        return self.kind == UnitKind.VIDEO or (
+            self.kind in (UnitKind.DOCUMENT, UnitKind.PAGE) and self.duration_seconds > 0
+        )
+
+
+# The units the study clock times (``CourseUnit.is_timed`` as a filter).
+TIMED_UNITS = Q(kind=UnitKind.VIDEO) | Q(
+    kind__in=[UnitKind.DOCUMENT, UnitKind.PAGE], duration_seconds__gt=0
+)
 
 
 class Question(models.Model):

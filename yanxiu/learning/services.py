@@ -19,6 +19,7 @@ from yanxiu.credits.models import Category
 from yanxiu.credits.services import DuplicateCredit, post_credit
 from yanxiu.learning import judge
 from yanxiu.learning.models import (
+    TIMED_UNITS,
     Choice,
     CourseCompletion,
     CourseUnit,
@@ -83,7 +84,7 @@ class DbLoader:
 
     def unit(self, unit_id: int) -> judge.UnitTally:
         unit = (
-            CourseUnit.objects.filter(studyable_units(self.teacher_id), kind=UnitKind.VIDEO)
+            CourseUnit.objects.filter(studyable_units(self.teacher_id), TIMED_UNITS)
             .filter(pk=unit_id)
             .values_list("duration_seconds", flat=True)
             .first()
@@ -382,8 +383,9 @@ def submit_quiz(teacher: Teacher, unit: CourseUnit, answers: Mapping[int, int]) 
 
 
 def unit_is_complete(unit: CourseUnit, progress: UnitProgress, has_quiz: bool) -> bool:
-    """Watched (videos) or opened (the rest), and the quiz passed when the unit has one."""
-    if unit.kind == UnitKind.VIDEO:
+    """Watched or read on the clock (videos, and documents and pages with a reading time),
+    else opened, and the quiz passed when the unit has one."""
+    if unit.is_timed:
         seen = progress.watched_at is not None
     elif unit.kind in (UnitKind.DOCUMENT, UnitKind.PAGE):
         seen = progress.viewed_at is not None

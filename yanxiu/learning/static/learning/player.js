@@ -4,12 +4,20 @@
  * an honest player honest — normal speed, no jumping past what was watched, paused
  * while the page is hidden — and shows the server's verdict. Each report describes
  * the interval since the previous one: "playing" means the video played in it.
+ *
+ * A document or page with a reading time has no video: a reading clock stands in for
+ * one, running while the page is shown and no "still there?" question waits, so the
+ * server judges reading by the same rules as watching.
  */
 (function () {
   "use strict";
   var root = document.querySelector("[data-study]");
   if (!root) { return; }
-  var video = root.querySelector("video");
+  var reading = root.dataset.mode === "reading";
+  var video = reading
+    ? readingClock(parseFloat(root.dataset.furthest) || 0, Number(root.dataset.length), report)
+    : root.querySelector("video");
+  if (!video) { return; }
   var statusEl = root.querySelector("[data-role=status]");
   var countedEl = root.querySelector("[data-role=counted]");
   var watchedEl = root.querySelector("[data-role=watched]");
@@ -97,9 +105,43 @@
       video.play();
     });
   });
+  if (reading) {
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible" && !dialog.open) { video.play(); }
+    });
+    report();
+  }
   // A paused or idle tab stays quiet: its reports would end the session of the tab
   // that is actually playing (the server counts one view at a time).
   window.setInterval(function () {
     if (playedSinceReport || !video.paused) { report(); }
   }, Number(root.dataset.interval));
+
+  // What the page needs of a <video>, for reading: a position that advances in real
+  // time while running and stops at the reading time (then ``ended`` is called, as a
+  // video reports when it ends), play() and pause(); a clock has no events to listen to.
+  function readingClock(start, length, ended) {
+    var clock = {
+      currentTime: start,
+      paused: document.visibilityState !== "visible",
+      ended: false,
+      playbackRate: 1,
+      seeking: false,
+      play: function () { clock.paused = false; },
+      pause: function () { clock.paused = true; },
+      addEventListener: function () {}
+    };
+    var last = Date.now();
+    window.setInterval(function () {
+      var now = Date.now();
+      if (!clock.paused) { clock.currentTime += (now - last) / 1000; }
+      if (clock.currentTime >= length && !clock.ended) {
+        clock.currentTime = length;
+        clock.paused = clock.ended = true;
+        ended();
+      }
+      last = now;
+    }, 250);
+    return clock;
+  }
 })();
