@@ -124,7 +124,14 @@ def test_generate_demo_refuses_a_second_run_with_a_clear_message():
         call_command("generate_demo", teachers=50, stdout=StringIO())
 
 
+@pytest.fixture
+def demo_media(settings, tmp_path):  # pytest-django's settings, not hypothesis'
+    """The demo copies its course video into MEDIA_ROOT: keep it out of var/."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("demo_media")
 def test_demo_command_twice_leaves_one_region_and_prints_a_login_per_role():
     call_command("demo", no_serve=True, teachers=300, stdout=StringIO())
     users = User.objects.count()
@@ -137,12 +144,17 @@ def test_demo_command_twice_leaves_one_region_and_prints_a_login_per_role():
 
 
 @pytest.mark.django_db
-def test_demo_command_fills_training_and_projects_once():
+@pytest.mark.usefixtures("demo_media")
+def test_demo_command_fills_training_learning_and_projects_once():
+    from yanxiu.learning.models import CourseUnit
     from yanxiu.projects.models import SchoolProject
     from yanxiu.training.models import Course
 
+    def counts() -> tuple[int, int, int]:
+        return (Course.objects.count(), CourseUnit.objects.count(), SchoolProject.objects.count())
+
     call_command("demo", no_serve=True, teachers=300, stdout=StringIO())
-    counts = (Course.objects.count(), SchoolProject.objects.count())
+    first = counts()
     call_command("demo", no_serve=True, teachers=300, stdout=StringIO())
-    assert counts == (Course.objects.count(), SchoolProject.objects.count())
-    assert min(counts) > 0
+    assert first == counts()
+    assert min(first) > 0

@@ -806,3 +806,12 @@ def demo_region_and_center(code: str | None = None) -> tuple[Region, User]:
     if center is None:
         raise CommandError("该区县没有培训中心账号")
     return region, center
+
+
+def demo_teacher_login() -> User | None:
+    """The plain teacher login the demo prints: the first with a school and no other role."""
+    return (
+        User.objects.filter(teacher__school__kind=SchoolKind.SCHOOL, role_assignments__isnull=True)
+        .order_by("pk")
+        .first()
+    )

@@ -1,9 +1,12 @@
-"""Pages that belong to no single domain: the home page of each role."""
+"""Pages that belong to no single domain: the home page of each role, uploaded files."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -21,3 +24,14 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness probe for the reverse proxy."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def media(request: AuthedHttpRequest, path: str) -> FileResponse:
+    """An uploaded file kept on the local disk (the demo, or one server without object
+    storage), for signed-in users only. With a bucket, files are linked with the
+    bucket's own short-lived signed addresses instead and this page is not mounted."""
+    # A path leading out of MEDIA_ROOT is refused by the storage (400), a missing one here.
+    if not default_storage.exists(path):
+        raise Http404
+    return FileResponse(default_storage.open(path), filename=PurePosixPath(path).name)

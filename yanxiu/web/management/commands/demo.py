@@ -14,12 +14,18 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from yanxiu.orgs.demo import DEMO_PASSWORD, create_region, demo_region_exists, plan_region
-from yanxiu.orgs.models import Role, RoleAssignment, SchoolKind, User
+from yanxiu.orgs.demo import (
+    DEMO_PASSWORD,
+    create_region,
+    demo_region_exists,
+    demo_teacher_login,
+    plan_region,
+)
+from yanxiu.orgs.models import Role, RoleAssignment
 
 ADDRESS = "127.0.0.1:8000"
 # Idempotent commands of other apps that fill the demo region with their own data.
-DEMO_EXTRAS = ("demo_training_catalog", "demo_projects", "demo_credits")
+DEMO_EXTRAS = ("demo_training_catalog", "demo_learning", "demo_projects", "demo_credits")
 # One login per role, in the order a visitor would try them.
 ROLE_ORDER = (
     Role.BUREAU_ADMIN,
@@ -80,13 +86,7 @@ class Command(BaseCommand):
             if assignment:
                 shown.add(assignment.user.username)
                 rows.append((str(role.label), assignment.user.username))
-        teacher = (
-            User.objects.filter(
-                teacher__school__kind=SchoolKind.SCHOOL, role_assignments__isnull=True
-            )
-            .order_by("pk")
-            .first()
-        )
+        teacher = demo_teacher_login()
         if teacher:
             rows.append((str(Role.TEACHER.label), teacher.username))
         width = max(_display_width(label) for label, _username in rows) + 2
