@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Coalesce, Concat
@@ -815,3 +815,19 @@ def demo_teacher_login() -> User | None:
         .order_by("pk")
         .first()
     )
+
+
+class RegionDemoCommand(BaseCommand):
+    """A demo command that fills one region (``--region`` code, else the first) as its
+    training center would, and prints one line of what it made (idempotent)."""
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--region", help="区县代码；默认第一个区县")
+
+    def handle(self, *args: Any, region: str | None, **options: Any) -> None:
+        target, center = demo_region_and_center(region)
+        self.stdout.write(f"{target}：{self.fill(target, center, **options)}")
+
+    def fill(self, region: Region, center: User, **options: Any) -> str:
+        """Make the demo data; return what was made, in a few words."""
+        raise NotImplementedError
