@@ -23,7 +23,16 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import Result, admin_sql, bulk_teachers, free_port, wait_for, warm_up
+from bench.common import (
+    Result,
+    admin_sql,
+    bulk_teachers,
+    deploy,
+    free_port,
+    production_env,
+    wait_for,
+    warm_up,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "yanxiu_bench_signin"
@@ -34,18 +43,7 @@ CSRF = "benchcsrftokenbenchcsrftoken0123"  # a 32-character secret, sent as cook
 
 
 def _env(port: int) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "yanxiu.settings.production",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-        "YANXIU_SECRET_KEY": "bench-signin-secret-key-not-for-production-use-0123456789",
-        "YANXIU_ID_KEY": "ZGVtby1rZXktZm9yLWlkLW51bWJlcnMtMzItYnl0ZXM=",
-        "YANXIU_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "YANXIU_SSL_REDIRECT": "0",
-        "YANXIU_LOG_LEVEL": "WARNING",
-        "BENCH_SIGNIN_PORT": str(port),
-        "PYTHONPATH": str(ROOT),
-    }
+    return production_env(DB_NAME, BENCH_SIGNIN_PORT=str(port))
 
 
 def run() -> list[Result]:
@@ -56,9 +54,7 @@ def run() -> list[Result]:
     admin_sql(f"CREATE DATABASE {DB_NAME} ENCODING 'UTF8' TEMPLATE template0")
     server = None
     try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
-        )
+        deploy(env)
         _child("prepare", env, str(teachers))
         server = subprocess.Popen(
             [

@@ -44,7 +44,17 @@ from pathlib import Path
 
 import redis
 
-from bench.common import PG, Result, admin_sql, bulk_teachers, free_port, wait_for, warm_up
+from bench.common import (
+    PG,
+    Result,
+    admin_sql,
+    bulk_teachers,
+    deploy,
+    free_port,
+    production_env,
+    wait_for,
+    warm_up,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "yanxiu_bench_study"
@@ -61,19 +71,7 @@ TIMEOUT_SLACK = 1.0  # seconds; see the expected time in _load
 
 
 def _env(port: int) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "yanxiu.settings.production",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-        "YANXIU_REDIS_URL": REDIS_URL,
-        "YANXIU_SECRET_KEY": "bench-study-secret-key-not-for-production-use-0123456789",
-        "YANXIU_ID_KEY": "ZGVtby1rZXktZm9yLWlkLW51bWJlcnMtMzItYnl0ZXM=",
-        "YANXIU_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "YANXIU_SSL_REDIRECT": "0",
-        "YANXIU_LOG_LEVEL": "WARNING",
-        "BENCH_STUDY_PORT": str(port),
-        "PYTHONPATH": str(ROOT),
-    }
+    return production_env(DB_NAME, YANXIU_REDIS_URL=REDIS_URL, BENCH_STUDY_PORT=str(port))
 
 
 def run() -> list[Result]:
@@ -85,9 +83,7 @@ def run() -> list[Result]:
     _clear_redis()
     server = flusher = None
     try:
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True
-        )
+        deploy(env)
         _child("prepare", env)
         server = subprocess.Popen(
             [

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -29,6 +33,33 @@ class Result:
 
 # The local PostgreSQL server every benchmark uses (trust auth), and how to reach it.
 PG: dict[str, Any] = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def production_env(db_name: str, **extra: str) -> dict[str, str]:
+    """The environment of a production-profile server (docs/deployment.md) on database
+    ``db_name``, its static files collected under bench/out/static; ``extra`` adds to it."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "yanxiu.settings.production",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db_name}",
+        "YANXIU_SECRET_KEY": f"bench-{db_name}-secret-key-not-for-production-use-0123456789",
+        "YANXIU_ID_KEY": "ZGVtby1rZXktZm9yLWlkLW51bWJlcnMtMzItYnl0ZXM=",
+        "YANXIU_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "YANXIU_SSL_REDIRECT": "0",
+        "YANXIU_LOG_LEVEL": "WARNING",
+        "YANXIU_STATIC_ROOT": str(ROOT / "bench" / "out" / "static"),
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+
+
+def deploy(env: dict[str, str]) -> None:
+    """Set up a fresh database and the static files as a deployment does."""
+    for step in (["migrate"], ["collectstatic", "--noinput"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *step, "-v", "0"], cwd=ROOT, env=env, check=True
+        )
 
 
 def bench_env(db_name: str) -> dict[str, str]:

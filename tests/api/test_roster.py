@@ -69,6 +69,17 @@ def test_a_file_that_is_not_a_table_is_refused_in_chinese(school_admin):
     assert response.json()["detail"] == "file：只能导入 .xlsx 或 .csv 文件"
 
 
+def test_a_malformed_upload_is_refused_in_chinese_json(school_admin):
+    _token, key = issue_token(school_admin, name="名册同步")
+    part_headers = b"X-Padding: " + b"a" * 2048  # more header than Django parses
+    body = b"--B\r\n" + part_headers + b"\r\n\r\nvalue\r\n--B--\r\n"
+    response = Client(headers={"Authorization": f"Bearer {key}"}).post(
+        PREVIEW, body, content_type="multipart/form-data; boundary=B"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "上传的表单内容无法解析，请检查文件后重新上传"
+
+
 def test_a_teacher_may_not_import_a_roster(school, teacher):
     _client, response = upload(teacher.user, roster_file([roster_row(school)]))
 

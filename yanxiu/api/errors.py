@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -143,6 +144,12 @@ def install(api: NinjaAPI) -> None:
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(
             request, {"detail": _ninja_message(exc.message)}, status=exc.status_code
+        )
+
+    @api.exception_handler(MultiPartParserError)
+    def on_unparsable_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": _("上传的表单内容无法解析，请检查文件后重新上传")}, status=400
         )
 
     @api.exception_handler(Http404)
