@@ -32,8 +32,10 @@ def test_a_visitor_is_sent_to_sign_in(client: Client, stored: str):
     assert "/accounts/login/" in response["Location"]
 
 
-@pytest.mark.parametrize(("path", "status"), [("missing.pdf", 404), ("../secret.txt", 400)])
-def test_a_missing_file_or_one_outside_the_media_folder_is_refused(
+@pytest.mark.parametrize(
+    ("path", "status"), [("missing.pdf", 404), ("learning/videos", 404), ("../secret.txt", 400)]
+)
+def test_a_missing_file_a_folder_or_one_outside_the_media_folder_is_refused(
     client: Client, stored: str, path: str, status: int
 ):
     client.force_login(UserFactory())

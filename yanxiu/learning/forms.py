@@ -65,8 +65,8 @@ class UnitForm(forms.ModelForm):
     def _check_duration(self, data: dict[str, Any]) -> None:
         """Take a new video's length from the file; what the author typed must agree with it."""
         video, typed = data.get("video"), data.get("duration_seconds")
-        uploaded = isinstance(video, UploadedFile)
-        read = video_seconds(video) if isinstance(video, UploadedFile) else None
+        uploaded = video if isinstance(video, UploadedFile) else None
+        read = video_seconds(uploaded) if uploaded else None
         if read is None:
             if not typed:
                 self.add_error(

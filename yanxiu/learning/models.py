@@ -63,6 +63,10 @@ class UnitKind(models.TextChoices):
     QUIZ = "quiz", _("测验")
 
 
+# Units that are read: they complete on opening, or on the clock when given a reading time.
+READING_KINDS = (UnitKind.DOCUMENT, UnitKind.PAGE)
+
+
 class CourseUnit(models.Model):
     """One unit of an online course (课程单元): a video, a document, a page or a quiz."""
 
@@ -109,14 +113,12 @@ class CourseUnit(models.Model):
     def is_timed(self) -> bool:
         """Studied on the clock: a video, or a document or page with a reading time."""
         return self.kind == UnitKind.VIDEO or (
-            self.kind in (UnitKind.DOCUMENT, UnitKind.PAGE) and self.duration_seconds > 0
+            self.kind in READING_KINDS and self.duration_seconds > 0
         )
 
 
 # The units the study clock times (``CourseUnit.is_timed`` as a filter).
-TIMED_UNITS = Q(kind=UnitKind.VIDEO) | Q(
-    kind__in=[UnitKind.DOCUMENT, UnitKind.PAGE], duration_seconds__gt=0
-)
+TIMED_UNITS = Q(kind=UnitKind.VIDEO) | Q(kind__in=READING_KINDS, duration_seconds__gt=0)
 
 
 class Question(models.Model):

@@ -19,6 +19,7 @@ from yanxiu.credits.models import Category
 from yanxiu.credits.services import DuplicateCredit, post_credit
 from yanxiu.learning import judge
 from yanxiu.learning.models import (
+    READING_KINDS,
     TIMED_UNITS,
     Choice,
     CourseCompletion,
@@ -30,7 +31,6 @@ from yanxiu.learning.models import (
     StudyRules,
     StudySession,
     Thread,
-    UnitKind,
     UnitProgress,
 )
 from yanxiu.learning.passes import LearnerRef
@@ -387,7 +387,7 @@ def unit_is_complete(unit: CourseUnit, progress: UnitProgress, has_quiz: bool) -
     else opened, and the quiz passed when the unit has one."""
     if unit.is_timed:
         seen = progress.watched_at is not None
-    elif unit.kind in (UnitKind.DOCUMENT, UnitKind.PAGE):
+    elif unit.kind in READING_KINDS:
         seen = progress.viewed_at is not None
     else:
         seen = True

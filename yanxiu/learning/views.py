@@ -23,7 +23,14 @@ from yanxiu.imports.tables import write_table
 from yanxiu.learning import passes, selectors, services
 from yanxiu.learning.forms import QuestionForm, ReplyForm, StudyRulesForm, ThreadForm, UnitForm
 from yanxiu.learning.judge import HEARTBEAT_SECONDS, Reason
-from yanxiu.learning.models import CourseUnit, Reply, StudyRules, Thread, UnitKind, UnitProgress
+from yanxiu.learning.models import (
+    READING_KINDS,
+    CourseUnit,
+    Reply,
+    StudyRules,
+    Thread,
+    UnitProgress,
+)
 from yanxiu.orgs.models import School, SchoolKind, Teacher
 from yanxiu.training.models import Course, CourseFormat
 from yanxiu.web.audit import latest_changes
@@ -86,7 +93,7 @@ def unit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     studying = teacher is not None and request.user.has_perm("learning.study_unit", unit)
     progress: UnitProgress | None = None
     if studying and teacher is not None:
-        if unit.kind in (UnitKind.DOCUMENT, UnitKind.PAGE):
+        if unit.kind in READING_KINDS:
             progress = services.mark_viewed(teacher, unit)
         else:
             progress = UnitProgress.objects.filter(teacher=teacher, unit=unit).first()

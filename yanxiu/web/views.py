@@ -32,6 +32,8 @@ def media(request: AuthedHttpRequest, path: str) -> FileResponse:
     storage), for signed-in users only. With a bucket, files are linked with the
     bucket's own short-lived signed addresses instead and this page is not mounted."""
     # A path leading out of MEDIA_ROOT is refused by the storage (400), a missing one here.
-    if not default_storage.exists(path):
-        raise Http404
-    return FileResponse(default_storage.open(path), filename=PurePosixPath(path).name)
+    try:
+        file = default_storage.open(path)
+    except (FileNotFoundError, IsADirectoryError) as exc:
+        raise Http404 from exc
+    return FileResponse(file, filename=PurePosixPath(path).name)
