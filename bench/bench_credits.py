@@ -44,12 +44,10 @@ import subprocess
 import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from bench.common import Result, admin_sql, bench_env, median_seconds
+from bench.common import ROOT, Result, admin_sql, bench_env, median_seconds
 
-ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "yanxiu_bench_credits"
 ENV = bench_env(DB_NAME)
 # Single postings are dominated by the commit's fsync, which varies: take more of them.

@@ -19,11 +19,9 @@ import subprocess
 import sys
 import time
 from contextlib import redirect_stdout
-from pathlib import Path
 
-from bench.common import Result, admin_sql, bench_env
+from bench.common import ROOT, Result, admin_sql, bench_env
 
-ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "yanxiu_bench_demo"
 ENV = bench_env(DB_NAME)
 

@@ -24,12 +24,10 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import Result, admin_sql, bench_env, median_seconds
+from bench.common import ROOT, Result, admin_sql, bench_env, median_seconds
 
-ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "yanxiu_bench_projects"
 ENV = bench_env(DB_NAME)
 YEAR = 2026

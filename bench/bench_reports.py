@@ -19,7 +19,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 from bench.bench_credits import (
@@ -31,9 +30,8 @@ from bench.bench_credits import (
     _setup_django,
     _sql,
 )
-from bench.common import Result, admin_sql, median_seconds
+from bench.common import ROOT, Result, admin_sql, median_seconds
 
-ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "yanxiu_bench_reports"
 TEACHERS = 20_000
 ENTRIES_PER_TEACHER = 30

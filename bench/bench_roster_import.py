@@ -32,9 +32,8 @@ from pathlib import Path
 
 import psycopg
 
-from bench.common import PG, Result, admin_sql, bench_env
+from bench.common import PG, ROOT, Result, admin_sql, bench_env
 
-ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "yanxiu_bench"
 SEED = 2026
 ENV = bench_env(DB_NAME)

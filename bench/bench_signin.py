@@ -24,17 +24,17 @@ import time
 from pathlib import Path
 
 from bench.common import (
+    ROOT,
     Result,
     admin_sql,
     bulk_teachers,
     deploy,
     free_port,
     production_env,
-    wait_for,
+    start_gunicorn,
     warm_up,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "yanxiu_bench_signin"
 SESSIONS = 4
 CONCURRENCY = int(os.environ.get("BENCH_SIGNIN_CONCURRENCY", "32"))
@@ -56,21 +56,7 @@ def run() -> list[Result]:
     try:
         deploy(env)
         _child("prepare", env, str(teachers))
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "yanxiu.wsgi",
-                "-b",
-                f"127.0.0.1:{port}",
-                "-w",
-                str(WORKERS),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        wait_for(port)
+        server = start_gunicorn(port, WORKERS, env)
         load = _child("load", env)
         counted = _child("count", env)
     finally:

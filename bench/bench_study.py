@@ -46,17 +46,17 @@ import redis
 
 from bench.common import (
     PG,
+    ROOT,
     Result,
     admin_sql,
     bulk_teachers,
     deploy,
     free_port,
     production_env,
-    wait_for,
+    start_gunicorn,
     warm_up,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "yanxiu_bench_study"
 REDIS_URL = "redis://127.0.0.1:6379/8"
 LEARNERS = int(os.environ.get("BENCH_STUDY_LEARNERS", "10000"))
@@ -85,21 +85,7 @@ def run() -> list[Result]:
     try:
         deploy(env)
         _child("prepare", env)
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "yanxiu.wsgi",
-                "-b",
-                f"127.0.0.1:{port}",
-                "-w",
-                str(WORKERS),
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        wait_for(port)
+        server = start_gunicorn(port, WORKERS, env)
         writes_before = _row_writes()
         # As in production (docs/deployment.md): the flush loop writes the live states every
         # FLUSH_EVERY s, at a lower CPU priority than the web workers.

@@ -54,6 +54,27 @@ def production_env(db_name: str, **extra: str) -> dict[str, str]:
     }
 
 
+def start_gunicorn(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """Serve the project with gunicorn on 127.0.0.1:``port``, as in production; returns
+    once it listens."""
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "yanxiu.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    wait_for(port)
+    return server
+
+
 def deploy(env: dict[str, str]) -> None:
     """Set up a fresh database and the static files as a deployment does."""
     for step in (["migrate"], ["collectstatic", "--noinput"]):
