@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    "yanxiu.core",
     "yanxiu.web",
     "yanxiu.orgs",
     "yanxiu.imports",
