@@ -45,13 +45,14 @@ def disclosed_identity(
     ``export``: a roster manager's export carries the full number, so the file can be
     edited and imported again; on screen they see the usual mask.
     """
-    if scope.manages(teacher.org_path):
-        number = idnumbers.decrypt(teacher.id_number_cipher) if export else teacher.id_number_masked
-        return DisclosedIdentity(number, teacher.birth_date, teacher.birth_date.year)
-    if scope.teacher_id == teacher.pk:
-        return DisclosedIdentity(
-            teacher.id_number_masked, teacher.birth_date, teacher.birth_date.year
+    manages = scope.manages(teacher.org_path)
+    if manages or scope.teacher_id == teacher.pk:
+        number = (
+            idnumbers.decrypt(teacher.id_number_cipher)
+            if export and manages
+            else teacher.id_number_masked
         )
+        return DisclosedIdentity(number, teacher.birth_date, teacher.birth_date.year)
     return DisclosedIdentity(
         idnumbers.area_prefix(teacher.id_number_masked), None, teacher.birth_date.year
     )
