@@ -9,8 +9,15 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from tests.factories import SchoolFactory, TeacherFactory, UserFactory, ZoneFactory, grant
-from yanxiu.orgs.models import School, Teacher, User, Zone
+from tests.factories import (
+    GroupFactory,
+    SchoolFactory,
+    TeacherFactory,
+    UserFactory,
+    ZoneFactory,
+    grant,
+)
+from yanxiu.orgs.models import Group, School, Teacher, User, Zone
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +57,34 @@ def school_admin(school: School) -> User:
 def bureau_admin(zone: Zone) -> User:
     user = UserFactory(username="bureau_admin")
     grant(user, "bureau_admin", region=zone.region)
+    return user
+
+
+@pytest.fixture
+def center_staff(zone: Zone) -> User:
+    user = UserFactory(username="center_staff")
+    grant(user, "center_staff", region=zone.region)
+    return user
+
+
+@pytest.fixture
+def zone_leader(zone: Zone) -> User:
+    """Reads the zone of ``school``; manages no roster."""
+    user = UserFactory(username="zone_leader")
+    grant(user, "zone_leader", zone=zone)
+    return user
+
+
+@pytest.fixture
+def led_group(school: School) -> Group:
+    return GroupFactory(school=school)
+
+
+@pytest.fixture
+def group_leader(led_group: Group) -> User:
+    """Leads ``led_group`` of ``school``: sees its members; manages no roster."""
+    user = UserFactory(username="group_leader")
+    grant(user, "group_leader", group=led_group)
     return user
 
 

@@ -14,6 +14,7 @@ from tests.conftest import login
 from tests.credits.factories import credit
 from tests.factories import SchoolFactory, TeacherFactory
 from yanxiu.certificates.models import DocumentKind, IssuedDocument
+from yanxiu.orgs import idnumbers
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_the_recorded_transcript_states_the_years_totals(client, teacher):
     facts = IssuedDocument.objects.get(teacher=teacher).content
     earned = {row["label"]: row["earned"] for row in facts["categories"]}
     assert earned == {"集中培训": "8.00", "网络培训": "3.00", "校本研训": "0.00"}
-    assert facts["id_masked"] == teacher.id_number_masked
+    assert facts["id_masked"] == idnumbers.area_prefix(teacher.id_number_masked)
 
 
 def test_downloading_twice_without_new_credits_keeps_the_same_code(client, teacher):

@@ -39,6 +39,7 @@ from yanxiu.imports.engine import ImportFailed, commit_import, preview_import
 from yanxiu.imports.models import ImportJob, Outcome
 from yanxiu.imports.tables import UnreadableFile, file_format
 from yanxiu.orgs import services
+from yanxiu.orgs.disclosure import DisclosedIdentity, disclosed_identity
 from yanxiu.orgs.models import (
     YOUNG_TEACHER_MAX_YEARS,
     BackboneLevel,
@@ -304,12 +305,23 @@ def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> QuerySet[
 # --- teachers -----------------------------------------------------------------
 
 
+def _identity(teacher: Teacher, context: dict[str, Any]) -> DisclosedIdentity:
+    """The teacher's ID number and birth as the caller may see them."""
+    return disclosed_identity(scope_of(_caller(context["request"])), teacher)
+
+
 class TeacherOut(Schema):
     id: int
     name: str
-    id_number_masked: str = Field(description="身份证号（脱敏），API 从不返回明文")
+    id_number_masked: str = Field(
+        description="身份证号（脱敏），API 从不返回明文：名册管理者和本人见 3303**********5506，"
+        "其他人只见地区前缀 3303**************"
+    )
     gender: Gender
-    birth_date: datetime.date
+    birth_date: datetime.date | None = Field(
+        description="出生日期：仅名册管理者和本人可见，其他人为 null"
+    )
+    birth_year: int
     school_id: int
     school_name: str
     stage: Stage
@@ -328,6 +340,18 @@ class TeacherOut(Schema):
     leadership_post: LeadershipPost
     employment: Employment
     is_active: bool
+
+    @staticmethod
+    def resolve_id_number_masked(obj: Teacher, context: dict[str, Any]) -> str:
+        return _identity(obj, context).id_number
+
+    @staticmethod
+    def resolve_birth_date(obj: Teacher, context: dict[str, Any]) -> datetime.date | None:
+        return _identity(obj, context).birth_date
+
+    @staticmethod
+    def resolve_birth_year(obj: Teacher, context: dict[str, Any]) -> int:
+        return _identity(obj, context).birth_year
 
     @staticmethod
     def resolve_school_name(obj: Teacher) -> str:

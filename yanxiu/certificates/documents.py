@@ -9,12 +9,14 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import segno
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from yanxiu.certificates.models import DocumentKind, IssuedDocument
+from yanxiu.orgs import idnumbers
 
 TEMPLATES = {
     DocumentKind.TRANSCRIPT: "certificates/pdf/transcript.html",
@@ -34,6 +36,17 @@ def qr_data_uri(url: str) -> str:
     return str(segno.make(url, error="m").svg_data_uri(scale=4, border=1))
 
 
+def shown_facts(document: IssuedDocument) -> dict[str, Any]:
+    """The stored facts as paper and the verification page show them.
+
+    Documents issued before the disclosure policy stored the longer mask
+    (3303**********5506); they are shown cut to the public area prefix like new ones.
+    """
+    facts = dict(document.content)
+    facts["id_masked"] = idnumbers.area_prefix(facts["id_masked"])
+    return facts
+
+
 def render_pdf(document: IssuedDocument, absolute: AbsoluteUrl) -> bytes:
     """The document as PDF bytes, exactly the facts stored on it plus its code and QR."""
     from weasyprint import HTML  # imported late: loading pango takes a moment
@@ -43,7 +56,7 @@ def render_pdf(document: IssuedDocument, absolute: AbsoluteUrl) -> bytes:
         TEMPLATES[DocumentKind(document.kind)],
         {
             "document": document,
-            "facts": document.content,
+            "facts": shown_facts(document),
             "verify_url": url,
             "qr_data_uri": qr_data_uri(url),
         },

@@ -3,6 +3,8 @@
 The facts are frozen into ``IssuedDocument.content`` when the paper is issued, so the
 verification page shows exactly what was printed even after the ledger moves on.
 Amounts are strings with two decimals: the digest must not depend on float printing.
+Paper goes to whoever the teacher hands it to, so it names the teacher by the public
+form of the ID number (the area prefix), never a birth date.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from yanxiu.certificates.models import DocumentKind
 from yanxiu.credits.models import Category, CreditEntry, Unit
 from yanxiu.credits.selectors import teacher_status
+from yanxiu.orgs.disclosure import public_identity
 from yanxiu.orgs.models import Teacher
 
 CENT = Decimal("0.01")
@@ -29,7 +32,7 @@ def document_facts(teacher: Teacher, year: int, *, kind: str) -> dict[str, Any]:
     status = teacher_status(teacher, year)
     facts: dict[str, Any] = {
         "teacher": teacher.name,
-        "id_masked": teacher.id_number_masked,
+        "id_masked": public_identity(teacher).id_number,
         "school": teacher.school.name,
         "issuer": _("%(region)s教育局") % {"region": teacher.region.name},
         "year": year,

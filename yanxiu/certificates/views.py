@@ -45,7 +45,11 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "certificates/verify.html",
-        {"document": document, "code": code},
+        {
+            "document": document,
+            "facts": documents.shown_facts(document) if document else None,
+            "code": code,
+        },
         status=200 if document else 404,
     )
 

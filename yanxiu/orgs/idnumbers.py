@@ -2,7 +2,8 @@
 
 The number itself is never stored in clear: a keyed hash serves look-ups and
 uniqueness, a Fernet ciphertext serves exports to those allowed, and a mask
-(3302**********123X) is what screens show.
+(3302**********123X) is what roster managers' screens show. Everyone else sees the
+area prefix only (``area_prefix``); ``yanxiu.orgs.disclosure`` decides which.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from django.utils.translation import gettext as _
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
+# The digits every viewer may see: the city part of the area code, as public as the county.
+AREA_PREFIX_DIGITS = 4
 
 
 class InvalidIdNumber(ValueError):
@@ -59,6 +62,16 @@ def gender_code(value: str) -> str:
 def mask(value: str) -> str:
     """3302**********123X: region prefix and last four characters only."""
     return value[:4] + "*" * 10 + value[-4:]
+
+
+def area_prefix(value: str) -> str:
+    """3302**************: the area prefix only, from a number or from its mask.
+
+    The last four characters are the sequence and check digit: beside the birth date
+    they leave a single candidate number, so whoever is shown this form gets at most
+    the birth year as well.
+    """
+    return value[:AREA_PREFIX_DIGITS] + "*" * (18 - AREA_PREFIX_DIGITS)
 
 
 @cache

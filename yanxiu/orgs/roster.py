@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -44,6 +44,7 @@ from yanxiu.imports.parsers import (
 )
 from yanxiu.imports.tables import write_table
 from yanxiu.orgs import idnumbers
+from yanxiu.orgs.disclosure import disclosed_identity
 from yanxiu.orgs.models import (
     BackboneLevel,
     Degree,
@@ -494,10 +495,8 @@ def _subject_ids(names: Iterable[str]) -> dict[str, int]:
     return dict(Subject.objects.filter(name__in=wanted).values_list("name", "pk"))
 
 
-def roster_rows(
-    teachers: Iterable[Teacher], reveal: Callable[[Teacher], bool]
-) -> Iterator[list[str]]:
-    """Each teacher as a row of the import columns; full ID numbers only where ``reveal``."""
+def roster_rows(teachers: Iterable[Teacher], scope: Scope) -> Iterator[list[str]]:
+    """Each teacher as a row of the import columns, identity as ``scope`` may see it."""
     labels = {
         "gender": choice_labels(Gender),
         "stage": choice_labels(Stage),
@@ -509,11 +508,12 @@ def roster_rows(
     }
     yes, no = "是", "否"
     for t in teachers:
+        identity = disclosed_identity(scope, t, export=True)
         yield [
             t.name,
-            idnumbers.decrypt(t.id_number_cipher) if reveal(t) else t.id_number_masked,
+            identity.id_number,
             labels["gender"][t.gender],
-            t.birth_date.isoformat(),
+            identity.birth,
             t.school.code,
             t.school.name,
             labels["stage"][t.stage],
@@ -544,16 +544,9 @@ def export_roster(
         .prefetch_related(Prefetch("subjects", queryset=Subject.objects.only("name")))
         .order_by("school__code", "name", "pk")
     )
-    revealed: dict[int, bool] = {}
-
-    def reveal(teacher: Teacher) -> bool:
-        if by is None:
-            return True
-        if teacher.school_id not in revealed:
-            revealed[teacher.school_id] = by.has_perm("orgs.manage_roster", teacher.school)
-        return revealed[teacher.school_id]
-
-    return write_table(out, fmt, HEADERS, roster_rows(teachers.iterator(chunk_size=2000), reveal))
+    # The command line (no user) acts for the whole region.
+    scope = scope_of(by) if by is not None else Scope(is_superuser=True)
+    return write_table(out, fmt, HEADERS, roster_rows(teachers.iterator(chunk_size=2000), scope))
 
 
 def write_template(out: IO[bytes], fmt: str) -> int:
