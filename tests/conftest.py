@@ -9,7 +9,14 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from tests.factories import SchoolFactory, TeacherFactory, UserFactory, ZoneFactory, grant
+from tests.factories import (
+    GroupFactory,
+    SchoolFactory,
+    TeacherFactory,
+    UserFactory,
+    ZoneFactory,
+    grant,
+)
 from yanxiu.orgs.models import School, Teacher, User, Zone
 
 
@@ -51,6 +58,29 @@ def bureau_admin(zone: Zone) -> User:
     user = UserFactory(username="bureau_admin")
     grant(user, "bureau_admin", region=zone.region)
     return user
+
+
+@pytest.fixture
+def center_staff(zone: Zone) -> User:
+    user = UserFactory(username="center_staff")
+    grant(user, "center_staff", region=zone.region)
+    return user
+
+
+@pytest.fixture
+def zone_leader(zone: Zone) -> User:
+    user = UserFactory(username="zone_leader")
+    grant(user, "zone_leader", zone=zone)
+    return user
+
+
+@pytest.fixture
+def group_leader(school: School) -> User:
+    """A teacher of the school who leads its 教研组."""
+    leader = TeacherFactory(school=school, user=UserFactory(username="group_leader"))
+    group = GroupFactory(school=school, leader=leader)
+    grant(leader.user, "group_leader", group=group)
+    return leader.user
 
 
 @pytest.fixture

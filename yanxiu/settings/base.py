@@ -1,7 +1,10 @@
 """Settings shared by every profile."""
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from csp.constants import SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -23,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # The API docs (Swagger UI) render from ninja's bundled static files, not a CDN.
+    "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "django_tasks",
@@ -43,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,3 +132,32 @@ SQLITE_OPTIONS = {
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+
+# --- Content-Security-Policy (django-csp), enforced -------------------------------
+def csp_directives(media_origins: Sequence[str] = ()) -> dict[str, list[str]]:
+    """The site-wide policy; ``media_origins`` are where uploaded media is fetched from
+    when it is not this site (an object-storage bucket in production).
+
+    Scripts come only from our own static files: no inline script, no handler
+    attributes, no eval, so an injected <script> or onerror= does not run. Styles still
+    allow inline style= attributes, which templates use and which cannot run script.
+    PDFs are read in an <object> of our own origin, so frames of our own origin may
+    embed our responses; no other site may frame them.
+    """
+    media = [SELF, *media_origins]
+    return {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [*media, "data:"],
+        "media-src": media,
+        "object-src": media,
+        "connect-src": [SELF],
+        "frame-ancestors": [SELF],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+
+
+CONTENT_SECURITY_POLICY: dict[str, Any] = {"DIRECTIVES": csp_directives()}
