@@ -1,5 +1,6 @@
 """Settings shared by every profile."""
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Sessions: a working day (12 hours, as long as a study pass) from sign-in. On shared
+# computers (a school office, a training room) YANXIU_SESSION_EXPIRE_AT_BROWSER_CLOSE=1
+# also ends them when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("YANXIU_SESSION_COOKIE_AGE", str(12 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = os.environ.get("YANXIU_SESSION_EXPIRE_AT_BROWSER_CLOSE") == "1"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -132,6 +139,10 @@ SQLITE_OPTIONS = {
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# --- Online study: how many times a teacher may submit one unit's quiz, so the answers
+# cannot be found by trying every combination.
+LEARNING_QUIZ_MAX_ATTEMPTS = int(os.environ.get("YANXIU_QUIZ_MAX_ATTEMPTS", "5"))
 
 
 # --- Content-Security-Policy (django-csp), enforced -------------------------------
