@@ -72,7 +72,12 @@ def test_closing_a_class_asks_first_and_stays_open_when_declined(page, center_st
     log_in(page, "center_staff")
     page.goto(f"/training/{course.pk}/")
     asked: list[str] = []
-    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+
+    def decline(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", decline)
     page.get_by_role("button", name="结班并登记学分").click()
     page.wait_for_load_state("networkidle")
     assert asked == ["结班后将按结业条件登记学分，确定结班？"]

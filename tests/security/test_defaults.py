@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.defaults import server_error
 
 from tests.factories import TeacherFactory, UserFactory
+from tests.learning.conftest import user_of
 from tests.learning.factories import VideoUnitFactory, add_question, admit
 from yanxiu.learning import passes
 from yanxiu.learning.models import UnitKind
@@ -111,13 +112,13 @@ def learner(db: None) -> Iterator[Teacher]:
 
 def test_signing_out_revokes_the_study_pass(client: Client, learner: Teacher):
     study_pass = passes.issue(learner)
-    client.force_login(learner.user)
+    client.force_login(user_of(learner))
     client.post(reverse("logout"))
     assert passes.read(study_pass) is None
 
 
 def test_a_pass_issued_after_signing_out_again_works(client: Client, learner: Teacher):
-    client.force_login(learner.user)
+    client.force_login(user_of(learner))
     client.post(reverse("logout"))
     assert passes.read(passes.issue(learner)) is not None
 
@@ -125,14 +126,14 @@ def test_a_pass_issued_after_signing_out_again_works(client: Client, learner: Te
 def test_signing_out_leaves_other_teachers_passes_alone(client: Client, learner: Teacher):
     other = TeacherFactory()
     study_pass = passes.issue(other)
-    client.force_login(learner.user)
+    client.force_login(user_of(learner))
     client.post(reverse("logout"))
     assert passes.read(study_pass) is not None
 
 
 def test_a_revoked_pass_no_longer_signs_heartbeats_in(client: Client, learner: Teacher):
     study_pass = passes.issue(learner)
-    client.force_login(learner.user)
+    client.force_login(user_of(learner))
     client.post(reverse("logout"))
     response = client.post(
         reverse("api:learning_heartbeat"),
@@ -221,7 +222,7 @@ def test_five_attempts_is_the_default_limit(settings):
 
 @override_settings(LEARNING_QUIZ_MAX_ATTEMPTS=1)
 def test_the_quiz_page_says_when_the_attempts_are_used_up(client: Client, learner: Teacher, quiz):
-    client.force_login(learner.user)
+    client.force_login(user_of(learner))
     url = reverse("learning:quiz_submit", args=[quiz.pk])
     client.post(url)
     page = client.post(url, follow=True).content.decode()

@@ -15,5 +15,5 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
-            passes.revoke_for(request.user)  # type: ignore[arg-type]
+            passes.revoke_for(request.user)
         return super().post(request, *args, **kwargs)
