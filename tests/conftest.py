@@ -82,10 +82,13 @@ def led_group(school: School) -> Group:
 
 @pytest.fixture
 def group_leader(led_group: Group) -> User:
-    """Leads ``led_group`` of ``school``: sees its members; manages no roster."""
-    user = UserFactory(username="group_leader")
-    grant(user, "group_leader", group=led_group)
-    return user
+    """A teacher of ``school`` who leads ``led_group`` (its 教研组): sees its members; manages
+    no roster."""
+    leader = TeacherFactory(school=led_group.school, user=UserFactory(username="group_leader"))
+    led_group.leader = leader
+    led_group.save(update_fields=["leader"])
+    grant(leader.user, "group_leader", group=led_group)
+    return leader.user
 
 
 @pytest.fixture

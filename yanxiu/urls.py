@@ -7,12 +7,13 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import URLPattern, URLResolver, include, path
 
 from yanxiu.api.main import api
+from yanxiu.web import accounts
 from yanxiu.web import views as web_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
         auth_views.PasswordChangeView.as_view(),

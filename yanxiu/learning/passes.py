@@ -8,20 +8,29 @@ teacher and region ids with the site's secret key. The player sends that pass wi
 each report, and checking its signature costs microseconds and no database read.
 
 A pass is good for ``MAX_AGE_SECONDS``, longer than any sitting. A page left open
-longer gets its reports refused with a message to reload it. Signing out does not
-revoke a pass already handed out. A pass can only add study time to its own
-teacher, and every rule of the judge still applies. Calls without a pass (API tokens,
-the session) keep working and look the teacher up as before.
+longer gets its reports refused with a message to reload it. A pass can only add study
+time to its own teacher, and every rule of the judge still applies. Calls without a pass
+(API tokens, the session) keep working and look the teacher up as before.
+
+Signing out and leaving the roster revoke the passes already handed out: each pass
+carries the learner's pass generation, a counter in the study store (Redis), and is
+good only while the counter has not moved on. So checking a pass costs one Redis read
+and still no database read; ``revoke`` moves the counter.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Protocol
 
+import redis
 from django.core import signing
 
-from yanxiu.orgs.models import Teacher
+from yanxiu.learning.store import get_store
+from yanxiu.orgs.models import Teacher, User
+
+logger = logging.getLogger(__name__)
 
 SALT = "yanxiu.learning.pass"
 MAX_AGE_SECONDS = 12 * 3600
@@ -47,15 +56,39 @@ class Learner:
 
 def issue(teacher: Teacher) -> str:
     """A pass for ``teacher``'s player page."""
-    return signing.dumps([teacher.pk, teacher.region_id], salt=SALT)
+    generation = get_store().pass_generation(teacher.pk)
+    return signing.dumps([teacher.pk, teacher.region_id, generation], salt=SALT)
 
 
 def read(token: str) -> Learner | None:
-    """The learner a pass names, or None when it is forged, altered or too old."""
+    """The learner a pass names, or None when it is forged, altered, too old or revoked."""
     try:
-        teacher_id, region_id = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+        fields = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+        teacher_id, region_id, generation = fields
     except (signing.BadSignature, TypeError, ValueError):
         return None
-    if not isinstance(teacher_id, int) or not isinstance(region_id, int):
+    if not all(isinstance(field, int) for field in fields):
+        return None
+    if generation != get_store().pass_generation(teacher_id):
         return None
     return Learner(pk=teacher_id, region_id=region_id)
+
+
+def revoke(teacher: Teacher) -> None:
+    """Void every pass handed out so far for ``teacher`` (sign-out, leaving the roster).
+
+    With Redis unreachable the revocation is logged and skipped rather than failing the
+    sign-out or the deactivation: no pass is accepted while Redis is down anyway, and one
+    revived afterwards still lapses within ``MAX_AGE_SECONDS``.
+    """
+    try:
+        get_store().revoke_passes(teacher.pk)
+    except redis.RedisError:
+        logger.exception("Could not revoke the study passes of teacher %s", teacher.pk)
+
+
+def revoke_for(user: User) -> None:
+    """Void the study passes of the user's teacher record, if they have one."""
+    teacher = Teacher.objects.filter(user=user).first()
+    if teacher is not None:
+        revoke(teacher)

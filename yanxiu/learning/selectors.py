@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from yanxiu.credits.policy import rules_for
 from yanxiu.learning.models import (
     CourseCompletion,
     CourseUnit,
+    QuizAttempt,
     Reply,
     StudyDay,
     StudySession,
@@ -54,6 +56,12 @@ def my_online_courses(teacher: Teacher) -> QuerySet[Course]:
         )
         .order_by("-year", "title", "pk")
     )
+
+
+def quiz_attempts_left(teacher: Teacher, unit: CourseUnit) -> int:
+    """How many more times the teacher may submit the unit's quiz."""
+    used = QuizAttempt.objects.filter(teacher=teacher, unit=unit).count()
+    return max(settings.LEARNING_QUIZ_MAX_ATTEMPTS - used, 0)
 
 
 def authored_courses(user: User) -> QuerySet[Course]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import partial, reduce
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from yanxiu.credits.models import Category
 from yanxiu.credits.services import DuplicateCredit, post_credit
-from yanxiu.learning import judge
+from yanxiu.learning import judge, selectors
 from yanxiu.learning.models import (
     READING_KINDS,
     TIMED_UNITS,
@@ -357,28 +358,39 @@ def mark_viewed(teacher: Teacher, unit: CourseUnit) -> UnitProgress:
 
 
 def submit_quiz(teacher: Teacher, unit: CourseUnit, answers: Mapping[int, int]) -> QuizAttempt:
-    """Score the answers (question id → choice id) out of 100 and keep the attempt."""
+    """Score the answers (question id → choice id) out of 100 and keep the attempt, at most
+    ``settings.LEARNING_QUIZ_MAX_ATTEMPTS`` times per unit."""
     questions = list(unit.questions.values_list("pk", flat=True))
     if not questions:
         raise LearningError(_("该单元没有测验题。"))
-    correct = set(
-        Choice.objects.filter(question__unit=unit, is_correct=True).values_list("question_id", "pk")
-    )
-    right = sum(1 for q in questions if (q, answers.get(q)) in correct)
-    score = round(100 * right / len(questions))
-    attempt = QuizAttempt.objects.create(
-        teacher=teacher,
-        unit=unit,
-        score=score,
-        passed=score >= unit.pass_mark,
-        answers={str(q): answers.get(q) for q in questions},
-    )
-    progress, _created = UnitProgress.objects.get_or_create(teacher=teacher, unit=unit)
-    progress.quiz_score = max(progress.quiz_score or 0, score)
-    if attempt.passed and progress.quiz_passed_at is None:
-        progress.quiz_passed_at = timezone.now()
-    progress.save(update_fields=["quiz_score", "quiz_passed_at", "updated_at"])
-    refresh_unit_completion(teacher, unit)
+    with transaction.atomic():
+        UnitProgress.objects.get_or_create(teacher=teacher, unit=unit)
+        # Locking the progress row makes simultaneous submissions count one after another.
+        progress = UnitProgress.objects.select_for_update().get(teacher=teacher, unit=unit)
+        if selectors.quiz_attempts_left(teacher, unit) == 0:
+            raise LearningError(
+                _("本单元测验最多可提交 %(n)d 次，您的次数已用完。如有疑问，请联系课程负责人。")
+                % {"n": settings.LEARNING_QUIZ_MAX_ATTEMPTS}
+            )
+        correct = set(
+            Choice.objects.filter(question__unit=unit, is_correct=True).values_list(
+                "question_id", "pk"
+            )
+        )
+        right = sum(1 for q in questions if (q, answers.get(q)) in correct)
+        score = round(100 * right / len(questions))
+        attempt = QuizAttempt.objects.create(
+            teacher=teacher,
+            unit=unit,
+            score=score,
+            passed=score >= unit.pass_mark,
+            answers={str(q): answers.get(q) for q in questions},
+        )
+        progress.quiz_score = max(progress.quiz_score or 0, score)
+        if attempt.passed and progress.quiz_passed_at is None:
+            progress.quiz_passed_at = timezone.now()
+        progress.save(update_fields=["quiz_score", "quiz_passed_at", "updated_at"])
+        refresh_unit_completion(teacher, unit)
     return attempt
 
 

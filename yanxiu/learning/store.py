@@ -45,6 +45,14 @@ class StudyStore(Protocol):
         """Learners whose state holds sessions or totals not yet in the database."""
         ...
 
+    def pass_generation(self, teacher_id: int) -> int:
+        """How many times the learner's study passes were revoked (0 when never)."""
+        ...
+
+    def revoke_passes(self, teacher_id: int) -> None:
+        """Move the learner to the next pass generation: every pass issued before is void."""
+        ...
+
     def clear(self) -> None: ...
 
 
@@ -55,6 +63,7 @@ class MemoryStudyStore:
         self._lock = threading.Lock()
         self._states: dict[int, str] = {}
         self._dirty: set[int] = set()
+        self._pass_generations: dict[int, int] = {}
 
     def update(self, teacher_id: int, change: Change[T]) -> T:
         with self._lock:
@@ -80,10 +89,18 @@ class MemoryStudyStore:
     def dirty(self) -> list[int]:
         return sorted(self._dirty)
 
+    def pass_generation(self, teacher_id: int) -> int:
+        return self._pass_generations.get(teacher_id, 0)
+
+    def revoke_passes(self, teacher_id: int) -> None:
+        with self._lock:
+            self._pass_generations[teacher_id] = self.pass_generation(teacher_id) + 1
+
     def clear(self) -> None:
         with self._lock:
             self._states.clear()
             self._dirty.clear()
+            self._pass_generations.clear()
 
 
 # Writes the new state (and the dirty mark) only if the key still holds what was read.
@@ -169,6 +186,18 @@ class RedisStudyStore:
 
     def dirty(self) -> list[int]:
         return sorted(int(m) for m in self.client.smembers(self._dirty_key))
+
+    def _pass_key(self, teacher_id: int) -> str:
+        # No expiry: an expired counter would read 0 again and refuse every pass issued
+        # since the last revocation. One small counter per learner who ever signed out.
+        return f"{self.prefix}:pass:{teacher_id}"
+
+    def pass_generation(self, teacher_id: int) -> int:
+        raw: Raw = self.client.get(self._pass_key(teacher_id))
+        return int(raw) if raw else 0
+
+    def revoke_passes(self, teacher_id: int) -> None:
+        self.client.incr(self._pass_key(teacher_id))
 
     def clear(self) -> None:
         keys = list(self.client.scan_iter(f"{self.prefix}:*"))

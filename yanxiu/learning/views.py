@@ -105,6 +105,9 @@ def unit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "studying": studying,
             "progress": progress,
             "questions": unit.questions.prefetch_related("choices"),
+            "attempts_left": selectors.quiz_attempts_left(teacher, unit)
+            if studying and teacher is not None
+            else None,
             "heartbeat_ms": HEARTBEAT_SECONDS * 1000,
             "study_pass": passes.issue(teacher) if studying and teacher is not None else "",
             "reason_labels": {"": _("正在计时"), **{r.value: r.label for r in Reason}},

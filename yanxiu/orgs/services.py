@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
@@ -227,6 +227,19 @@ def update_teacher(
         return teacher
 
 
+# What other apps do when a teacher leaves the roster. They sit above orgs, so they
+# register here from their AppConfig.ready (learning revokes the study passes).
+DeactivationHook = Callable[[Teacher], None]
+DEACTIVATION_HOOKS: list[DeactivationHook] = []
+
+
+def register_deactivation_hook(hook: DeactivationHook) -> DeactivationHook:
+    """Run ``hook(teacher)`` whenever a teacher is deactivated (idempotent)."""
+    if hook not in DEACTIVATION_HOOKS:
+        DEACTIVATION_HOOKS.append(hook)
+    return hook
+
+
 def deactivate_teacher(
     teacher: Teacher, *, reason: str, on: datetime.date, by: User | None
 ) -> Teacher:
@@ -249,6 +262,8 @@ def deactivate_teacher(
         if teacher.user_id:
             for assignment in RoleAssignment.objects.filter(user_id=teacher.user_id):
                 assignment.delete()
+        for hook in DEACTIVATION_HOOKS:
+            hook(teacher)
         return teacher
 
 

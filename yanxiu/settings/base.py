@@ -1,7 +1,11 @@
 """Settings shared by every profile."""
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from csp.constants import SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -23,6 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # The API docs (Swagger UI) render from ninja's bundled static files, not a CDN.
+    "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "auditlog",
     "django_tasks",
@@ -43,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +96,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Sessions: a working day (12 hours, as long as a study pass) from sign-in. On shared
+# computers (a school office, a training room) YANXIU_SESSION_EXPIRE_AT_BROWSER_CLOSE=1
+# also ends them when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("YANXIU_SESSION_COOKIE_AGE", str(12 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = os.environ.get("YANXIU_SESSION_EXPIRE_AT_BROWSER_CLOSE") == "1"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -126,3 +139,36 @@ SQLITE_OPTIONS = {
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# --- Online study: how many times a teacher may submit one unit's quiz, so the answers
+# cannot be found by trying every combination.
+LEARNING_QUIZ_MAX_ATTEMPTS = int(os.environ.get("YANXIU_QUIZ_MAX_ATTEMPTS", "5"))
+
+
+# --- Content-Security-Policy (django-csp), enforced -------------------------------
+def csp_directives(media_origins: Sequence[str] = ()) -> dict[str, list[str]]:
+    """The site-wide policy; ``media_origins`` are where uploaded media is fetched from
+    when it is not this site (an object-storage bucket in production).
+
+    Scripts come only from our own static files: no inline script, no handler
+    attributes, no eval, so an injected <script> or onerror= does not run. Styles still
+    allow inline style= attributes, which templates use and which cannot run script.
+    PDFs are read in an <object> of our own origin, so frames of our own origin may
+    embed our responses; no other site may frame them.
+    """
+    media = [SELF, *media_origins]
+    return {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [*media, "data:"],
+        "media-src": media,
+        "object-src": media,
+        "connect-src": [SELF],
+        "frame-ancestors": [SELF],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+
+
+CONTENT_SECURITY_POLICY: dict[str, Any] = {"DIRECTIVES": csp_directives()}

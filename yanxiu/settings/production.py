@@ -5,11 +5,13 @@ Every secret comes from the environment; see docs/deployment.md.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from botocore.config import Config
 
 from .base import *  # noqa: F403
+from .base import csp_directives
 
 DEBUG = False
 SECRET_KEY = os.environ["YANXIU_SECRET_KEY"]
@@ -27,11 +29,19 @@ DATABASES = {
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The reverse proxy terminates TLS and must set X-Forwarded-Proto (overwriting any value
+# the client sent); Django then knows the request came over HTTPS. See docs/deployment.md.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("YANXIU_SSL_REDIRECT", "1") == "1"
 # The proxy's and the load balancer's liveness probes speak plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("YANXIU_HSTS_SECONDS", "0"))
+# --- HSTS: browsers refuse plain HTTP to this host for a year once they have seen it.
+# YANXIU_HSTS_SECONDS=0 turns it off (a host not yet fully on HTTPS); subdomains are
+# included unless YANXIU_HSTS_INCLUDE_SUBDOMAINS=0 (e.g. an intranet host beside plain
+# HTTP ones); preload only on request, as leaving the preload list takes months.
+SECURE_HSTS_SECONDS = int(os.environ.get("YANXIU_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("YANXIU_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("YANXIU_HSTS_PRELOAD", "0") == "1"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 
@@ -59,6 +69,19 @@ STORAGES = {
     ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Content-Security-Policy: media fetched from the bucket (signed URLs) comes from its
+# origin; YANXIU_MEDIA_ORIGINS lists them (comma-separated), by default the S3 endpoint's.
+_endpoint = os.environ.get("YANXIU_S3_ENDPOINT_URL", "")
+MEDIA_ORIGINS = [
+    o
+    for o in os.environ.get(
+        "YANXIU_MEDIA_ORIGINS",
+        "{0.scheme}://{0.netloc}".format(urlsplit(_endpoint)) if _endpoint else "",
+    ).split(",")
+    if o
+]
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": csp_directives(MEDIA_ORIGINS)}
 
 if os.environ.get("YANXIU_STATIC_ROOT"):
     STATIC_ROOT = Path(os.environ["YANXIU_STATIC_ROOT"])
