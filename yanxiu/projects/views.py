@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
+from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credits.models import CreditEntry
 from yanxiu.imports.tables import write_table
 from yanxiu.orgs.models import Region, School, User
@@ -597,3 +599,10 @@ def designated_list(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("-year", "title")
     )
     return render(request, "projects/designated_list.html", {"form": form, "contents": contents})
+
+
+@login_required
+def project_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    """A project's evidence or an activity's material, to whoever may read the project."""
+    kept = selectors.visible_project_file(request.user, pk)
+    return serve_upload(request, kept.file, display_name=kept.name)
