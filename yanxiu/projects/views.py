@@ -501,16 +501,19 @@ def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 ),
                 _("考勤已保存。"),
             )
-        elif "import" in request.POST and sheet_form.is_valid():
+            return redirect("projects:activity", pk=pk)
+        if "import" in request.POST and sheet_form.is_valid():
             _import_sheet(request, activity, sheet_form.cleaned_data["sheet"])
-        elif material_form.is_valid():
+            return redirect("projects:activity", pk=pk)
+        if "upload" in request.POST and material_form.is_valid():
             uploads = material_form.cleaned_data["materials"]
             _attempt(
                 request,
                 lambda: _keep_materials(activity, uploads, by=request.user),
                 _("资料已上传。"),
             )
-        return redirect("projects:activity", pk=pk)
+            return redirect("projects:activity", pk=pk)
+        # A refused form (a file type not allowed, say) is shown again with its errors.
     excluded = selectors.excluded_activity_types(project.school.region_id, project.year)
     context = {
         "activity": activity,
@@ -533,7 +536,8 @@ def evidence_submit(request: AuthedHttpRequest, pk: int) -> HttpResponseRedirect
     project = _project(request, pk)
     form = forms.EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("请填写实施总结。"))
+        refused_files = form.errors.get("evidence_files")
+        messages.error(request, " ".join(refused_files) if refused_files else _("请填写实施总结。"))
     else:
         _attempt(
             request,
