@@ -26,7 +26,6 @@ from yanxiu.imports.engine import preview_import
 from yanxiu.imports.models import ImportJob
 from yanxiu.learning.models import CourseUnit, UnitKind
 from yanxiu.orgs.models import School, Teacher, User
-from yanxiu.orgs.roster import RosterImport
 from yanxiu.projects.models import FilePurpose, ProjectFile, ProjectState, SchoolProject
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("temporary_media")]
@@ -84,7 +83,7 @@ def test_a_teacher_cannot_read_the_roster_file_a_bureau_admin_uploaded(
     roster_upload: ImportJob, teacher: Teacher
 ):
     reader = as_user(teacher.user)
-    guessed = "/media/imports/{:%Y/%m}/教师名册.xlsx".format(datetime.date.today())
+    guessed = f"/media/imports/{datetime.date.today():%Y/%m}/教师名册.xlsx"
 
     assert reader.get(guessed).status_code == 404
     assert reader.get(f"/media/{roster_upload.file.name}").status_code == 404
@@ -242,8 +241,13 @@ def test_markup_is_refused_as_project_material(project, school_admin, name, cont
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("照片.HEIC", HEIC), ("录像.mov", MOV), ("签到.png", PNG), ("总结.pdf", PDF)]
-    + [("名单.csv", "姓名\n张三\n".encode("gbk"))],
+    [
+        ("照片.HEIC", HEIC),
+        ("录像.mov", MOV),
+        ("签到.png", PNG),
+        ("总结.pdf", PDF),
+        ("名单.csv", "姓名\n张三\n".encode("gbk")),
+    ],
 )
 def test_phone_photos_videos_and_documents_are_accepted_as_project_material(
     project, school_admin, name, content
