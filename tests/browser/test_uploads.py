@@ -21,11 +21,12 @@ pytestmark = [
     pytest.mark.usefixtures("temporary_media"),
 ]
 
-# One page of text, as small as a PDF can be (offsets in the xref table are exact).
+# One page of text, as small as a PDF can be (no xref table: readers rebuild it).
 PDF = b"""%PDF-1.4
 1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj
 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj
-3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 144]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 144]/Contents 4 0 R
+/Resources<</Font<</F1 5 0 R>>>>>>endobj
 4 0 obj<</Length 44>>stream
 BT /F1 24 Tf 40 70 Td (Kebiao 2022) Tj ET
 endstream endobj

@@ -42,7 +42,7 @@ def test_a_download_redirects_to_a_signed_url_that_expires(signed_redirect):
 
 
 def test_the_bucket_answers_as_an_attachment_of_the_stated_type(signed_redirect):
-    with urllib.request.urlopen(signed_redirect["Location"]) as answer:  # noqa: S310
+    with urllib.request.urlopen(signed_redirect["Location"]) as answer:
         assert answer.read() == ROSTER
         assert answer.headers["Content-Type"] == "application/octet-stream"
         assert answer.headers["Content-Disposition"].startswith("attachment;")

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Any
 
-import filetype
+import filetype  # type: ignore[import-untyped]
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models
@@ -254,7 +254,8 @@ class PrivateFieldFile(FieldFile):
     def save(self, name: str, content: File[Any], save: bool = True) -> None:
         field = self.field
         display = PurePosixPath(name.replace("\\", "/")).name
-        limit = self.instance._meta.get_field(field.display_name_field).max_length or len(display)
+        display_field = self.instance._meta.get_field(field.display_name_field)
+        limit = getattr(display_field, "max_length", None) or len(display)
         setattr(self.instance, field.display_name_field, display[:limit])
         if field.sha256_field:
             setattr(self.instance, field.sha256_field, sha256_of(content.chunks()))

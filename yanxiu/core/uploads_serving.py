@@ -63,11 +63,12 @@ class RangeNotSatisfiable(Exception):
 
 def serve_upload(request: HttpRequest, file: FieldFile, *, display_name: str) -> HttpResponseBase:
     """The response for an upload the caller has already allowed ``request.user`` to read."""
-    if not file or is_quarantined(file.name):
+    key = file.name or ""
+    if not key or is_quarantined(key):
         raise Http404
-    content_type = INLINE_TYPES.get(extension_of(file.name), DOWNLOAD)
+    content_type = INLINE_TYPES.get(extension_of(key), DOWNLOAD)
     inline = content_type != DOWNLOAD
-    name = display_name or PurePosixPath(file.name).name
+    name = display_name or PurePosixPath(key).name
     headers = {
         "Content-Disposition": content_disposition_header(not inline, name) or "attachment",
         "X-Content-Type-Options": "nosniff",
@@ -76,9 +77,9 @@ def serve_upload(request: HttpRequest, file: FieldFile, *, display_name: str) ->
     if content_type != PDF:
         headers["Content-Security-Policy"] = "sandbox"
     try:
-        path = file.storage.path(file.name)
+        path = file.storage.path(key)
     except NotImplementedError:
-        return _signed_redirect(file, content_type, headers["Content-Disposition"])
+        return _signed_redirect(file, key, content_type, headers["Content-Disposition"])
     response = _local_response(request, path, content_type)
     for header, value in headers.items():
         response[header] = value
@@ -88,10 +89,12 @@ def serve_upload(request: HttpRequest, file: FieldFile, *, display_name: str) ->
     return response
 
 
-def _signed_redirect(file: FieldFile, content_type: str, disposition: str) -> HttpResponseRedirect:
+def _signed_redirect(
+    file: FieldFile, key: str, content_type: str, disposition: str
+) -> HttpResponseRedirect:
     expiry = getattr(settings, "UPLOAD_URL_EXPIRY_SECONDS", DEFAULT_EXPIRY_SECONDS)
     url = file.storage.url(  # type: ignore[call-arg]
-        file.name,
+        key,
         parameters={"ResponseContentType": content_type, "ResponseContentDisposition": disposition},
         expire=expiry,
     )

@@ -537,7 +537,10 @@ def evidence_submit(request: AuthedHttpRequest, pk: int) -> HttpResponseRedirect
     form = forms.EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         refused_files = form.errors.get("evidence_files")
-        messages.error(request, " ".join(refused_files) if refused_files else _("请填写实施总结。"))
+        messages.error(
+            request,
+            " ".join(str(e) for e in refused_files) if refused_files else _("请填写实施总结。"),
+        )
     else:
         _attempt(
             request,

@@ -64,7 +64,7 @@ class Command(BaseCommand):
             if field.sha256_field and not getattr(obj, field.sha256_field):
                 changes[field.sha256_field] = sha256_of(stored.chunks())
                 stored.seek(0)
-            new_name = storage.save(field.upload_to(obj, PurePosixPath(name).name), stored)
+            new_name = storage.save(field.generate_filename(obj, PurePosixPath(name).name), stored)
         changes[field.name] = new_name
         type(obj)._default_manager.filter(pk=obj.pk).update(**changes)
         storage.delete(name)
