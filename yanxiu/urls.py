@@ -1,14 +1,11 @@
 """Root URL map: one include per domain app."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import URLPattern, URLResolver, include, path
 
 from yanxiu.api.main import api
 from yanxiu.web import accounts
-from yanxiu.web import views as web_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
@@ -39,9 +36,3 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api-tokens/", include("yanxiu.api.urls")),
     path("", include("yanxiu.web.urls")),
 ]
-
-if isinstance(default_storage, FileSystemStorage):
-    # Uploads on the local disk are served by the application, to signed-in users.
-    urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", web_views.media, name="media")
-    )

@@ -1,7 +1,7 @@
 """A teacher watches a short video in chromium, passes the quiz and finds the hours on the ledger.
 
 The video is drawn on a canvas and recorded (MediaRecorder, WebM/VP8) by the same
-chromium, so no video file or encoder is needed; requests for media files are
+chromium, so no video file or encoder is needed; requests for the unit's video are
 answered with it.
 """
 
@@ -57,7 +57,7 @@ def test_a_teacher_watches_a_video_passes_the_quiz_and_sees_the_hours(page):
     webm = bytes(page.evaluate(RECORD_WEBM, 3500))
     assert webm[:4] == b"\x1a\x45\xdf\xa3"  # an EBML (WebM) header
     page.route(
-        "**/media/**",
+        "**/learning/units/*/video/",
         lambda route: route.fulfill(status=200, body=webm, content_type="video/webm"),
     )
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from tests.conftest import login
 from tests.imports.files import table_file, temporary_media  # noqa: F401
 from tests.projects.factories import ProjectActivityFactory
+from tests.security.files import PDF, docx
 from yanxiu.projects.models import FilePurpose, ProjectState
 
 pytestmark = pytest.mark.usefixtures("temporary_media")
@@ -22,7 +23,8 @@ def activity(project, staff):
 
 
 def test_materials_uploaded_on_the_activity_page_are_kept(client, activity, school_admin):
-    upload = SimpleUploadedFile("教学设计.docx", b"design")
+    content = docx()
+    upload = SimpleUploadedFile("教学设计.docx", content)
     login(client, school_admin).post(
         reverse("projects:activity", args=[activity.pk]), {"upload": "1", "materials": upload}
     )
@@ -30,13 +32,13 @@ def test_materials_uploaded_on_the_activity_page_are_kept(client, activity, scho
     assert (kept.name, kept.purpose, kept.file.read()) == (
         "教学设计.docx",
         FilePurpose.MATERIAL,
-        b"design",
+        content,
     )
 
 
 def test_evidence_files_come_with_the_summary(client, activity, school_admin):
     project = activity.project
-    upload = SimpleUploadedFile("案例集.pdf", b"%PDF")
+    upload = SimpleUploadedFile("案例集.pdf", PDF)
     login(client, school_admin).post(
         reverse("projects:evidence", args=[project.pk]),
         {"summary": "完成四次活动", "evidence_files": upload},

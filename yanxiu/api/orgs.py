@@ -36,6 +36,7 @@ from pydantic_core import PydanticCustomError
 from yanxiu.api.pagination import Pages
 from yanxiu.api.schemas import responses
 from yanxiu.imports.engine import ImportFailed, commit_import, preview_import
+from yanxiu.imports.forms import check_spreadsheet
 from yanxiu.imports.models import ImportJob, Outcome
 from yanxiu.imports.tables import UnreadableFile, file_format
 from yanxiu.orgs import services
@@ -620,8 +621,11 @@ def preview_roster(request: HttpRequest, file: File[UploadedFile]) -> ImportJob:
     user = _roster_manager(request)
     try:
         file_format(file.name or "")
+        check_spreadsheet(file)
     except UnreadableFile as exc:
         raise DjangoValidationError({"file": [str(exc)]}) from None
+    except DjangoValidationError as exc:
+        raise DjangoValidationError({"file": exc.messages}) from None
     return preview_import(RosterImport(by=user), file, by=user)
 
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.job_page, name="job"),
     path("<int:pk>/commit/", views.commit_job, name="commit"),
     path("<int:pk>/errors.xlsx", views.error_report, name="errors"),
+    path("<int:pk>/file/", views.job_file, name="file"),
     path("template/", views.template, name="template"),
 ]

@@ -7,12 +7,14 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credit_imports.importer import CreditImport, write_template
 from yanxiu.imports.engine import ImportFailed, commit_import, preview_import, write_error_report
 from yanxiu.imports.forms import TableUploadForm
@@ -85,10 +87,20 @@ def commit_job(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def error_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_certifier(request)
-    job = get_object_or_404(_jobs(request), pk=pk)
+    job = get_object_or_404(_jobs(request).exclude(file=""), pk=pk)
     out = io.BytesIO()
     write_error_report(job, out)
     return _download(out.getvalue(), _("学时导入错误报告"), "xlsx")
+
+
+@login_required
+def job_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    """The uploaded credit table: whoever ran the import and those who may run credit
+    imports where it was run; 404 to everyone else."""
+    job = get_object_or_404(_jobs(request), pk=pk)
+    if not request.user.has_perm("credit_imports.read_import_file", job):
+        raise Http404
+    return serve_upload(request, job.file, display_name=job.original_name)
 
 
 @login_required

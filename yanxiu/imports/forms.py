@@ -6,7 +6,11 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.uploads import SPREADSHEETS, FileTypeValidator
 from yanxiu.imports.tables import UnreadableFile, file_format
+
+# Tables are checked by content too: an .xlsx must be a zipped workbook, a .csv plain text.
+check_spreadsheet = FileTypeValidator(SPREADSHEETS)
 
 
 class TableUploadForm(forms.Form):
@@ -21,4 +25,5 @@ class TableUploadForm(forms.Form):
             file_format(upload.name or "")
         except UnreadableFile as exc:
             raise forms.ValidationError(str(exc)) from None
+        check_spreadsheet(upload)
         return upload

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.uploads import PrivateFileField
 from yanxiu.orgs.scoping import REGION_ROLES, Scope, ScopedQuerySet, path_q, scope_of
 
 
@@ -60,8 +61,17 @@ class ImportJob(models.Model):
         FAILED = "failed", _("导入失败")
 
     kind = models.CharField(_("类型"), max_length=32)
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/", max_length=255)
+    file = PrivateFileField(
+        _("文件"),
+        prefix="imports",
+        display_name_field="original_name",
+        sha256_field="sha256",
+        blank=True,
+    )
     original_name = models.CharField(_("文件名"), max_length=255)
+    # The file is deleted after IMPORT_FILE_RETENTION_DAYS; its digest stays as the record.
+    sha256 = models.CharField(_("文件SHA-256"), max_length=64, blank=True)
+    file_purged_at = models.DateTimeField(_("文件删除时间"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.PREVIEWED)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     valid_rows = models.PositiveIntegerField(_("有效行数"), default=0)
@@ -131,4 +141,9 @@ class ImportJob(models.Model):
 
     @property
     def can_commit(self) -> bool:
-        return self.status == self.Status.PREVIEWED and self.valid_rows > 0
+        return self.status == self.Status.PREVIEWED and self.valid_rows > 0 and self.has_file
+
+    @property
+    def has_file(self) -> bool:
+        """The uploaded file is still kept (the retention period deletes it)."""
+        return bool(self.file)

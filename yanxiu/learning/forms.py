@@ -9,6 +9,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.uploads import COURSE_DOCUMENTS, COURSE_VIDEOS, FileTypeValidator
 from yanxiu.learning.media import video_seconds
 from yanxiu.learning.models import CourseUnit, StudyRules, UnitKind
 
@@ -36,6 +37,8 @@ class UnitForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["video"].validators.append(FileTypeValidator(COURSE_VIDEOS))
+        self.fields["document"].validators.append(FileTypeValidator(COURSE_DOCUMENTS))
         duration = self.fields["duration_seconds"]
         duration.required = False
         duration.label = _("时长(秒)")
@@ -55,9 +58,6 @@ class UnitForm(forms.ModelForm):
             data["duration_seconds"] = 0
         if kind == UnitKind.DOCUMENT and not data.get("document"):
             self.add_error("document", _("文档单元需要上传 PDF 文件。"))
-        document = data.get("document")
-        if document and not str(document.name).lower().endswith(".pdf"):
-            self.add_error("document", _("文档须为 PDF 格式。"))
         if kind == UnitKind.PAGE and not data.get("body"):
             self.add_error("body", _("图文单元需要填写正文。"))
         return data

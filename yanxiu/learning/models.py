@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.uploads import COURSE_VIDEOS, PrivateFileField, is_quarantined
 from yanxiu.credits.models import CreditEntry
 from yanxiu.learning.judge import Reason
 from yanxiu.orgs.models import Region, Teacher, User
@@ -78,9 +79,24 @@ class CourseUnit(models.Model):
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     is_published = models.BooleanField(_("已发布"), default=False)
     is_required = models.BooleanField(_("必修"), default=True)
-    video = models.FileField(_("视频文件"), upload_to="learning/videos/%Y/", blank=True)
+    # A new video waits under quarantine/ until its type is checked (uploads_quarantine).
+    video = PrivateFileField(
+        _("视频文件"),
+        prefix="learning/videos",
+        display_name_field="video_name",
+        quarantine=COURSE_VIDEOS.key,
+        refusal_field="video_refusal",
+        blank=True,
+    )
+    video_name = models.CharField(_("视频文件名"), max_length=255, blank=True, editable=False)
+    video_refusal = models.CharField(
+        _("视频未通过检查的原因"), max_length=300, blank=True, editable=False
+    )
     duration_seconds = models.PositiveIntegerField(_("视频时长(秒)"), default=0)
-    document = models.FileField(_("文档(PDF)"), upload_to="learning/documents/%Y/", blank=True)
+    document = PrivateFileField(
+        _("文档(PDF)"), prefix="learning/documents", display_name_field="document_name", blank=True
+    )
+    document_name = models.CharField(_("文档文件名"), max_length=255, blank=True, editable=False)
     body = models.TextField(_("正文"), blank=True)
     pass_mark = models.PositiveSmallIntegerField(
         _("及格分"), default=60, validators=[MaxValueValidator(100)]
@@ -108,6 +124,11 @@ class CourseUnit(models.Model):
     def watched_threshold(self, share_percent: int) -> int:
         """Counted seconds needed for this unit to be watched or read (e.g. 90% of its length)."""
         return math.ceil(self.duration_seconds * share_percent / 100)
+
+    @property
+    def video_ready(self) -> bool:
+        """The video has passed the quarantine check and may be played."""
+        return bool(self.video) and not is_quarantined(self.video.name)
 
     @property
     def is_timed(self) -> bool:

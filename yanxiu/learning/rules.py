@@ -29,6 +29,12 @@ def authors_course(user: Any, course: Any) -> bool:
 
 
 @rules.predicate
+def authors_unit(user: Any, unit: Any) -> bool:
+    """The center (or bureau) that writes the unit's course."""
+    return unit is not None and acts_for_region(user, unit.course)
+
+
+@rules.predicate
 def moderates_course(user: Any, course: Any) -> bool:
     """The center (or bureau) of the course's region, and the region's group leaders (研修组长
     协助管理员做好管理工作, seed 003), pin and hide in its discussion."""
@@ -53,3 +59,5 @@ rules.add_perm("learning.study_unit", may_study)
 rules.add_perm("learning.discuss_course", admitted_to_course | moderates_course)
 rules.add_perm("learning.moderate_course", moderates_course)
 rules.add_perm("learning.author_course", authors_course)
+# A unit's video or document: admitted learners and the course's staff, no one else.
+rules.add_perm("learning.read_unit_media", may_study | authors_unit)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yanxiu.core.uploads_quarantine import hold_for_release
 from yanxiu.credits.models import Category
 from yanxiu.credits.services import DuplicateCredit, post_credit
 from yanxiu.learning import judge, selectors
@@ -465,6 +466,7 @@ def save_unit(unit: CourseUnit, *, course: Course, by: User) -> CourseUnit:
     if unit.pk is None:
         unit.created_by = by
     unit.save()
+    hold_for_release(unit, "video")
     return unit
 
 

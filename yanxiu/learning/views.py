@@ -12,12 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credits.selectors import policy_region, region_of
 from yanxiu.imports.tables import write_table
 from yanxiu.learning import passes, selectors, services
@@ -112,8 +114,19 @@ def unit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "study_pass": passes.issue(teacher) if studying and teacher is not None else "",
             "reason_labels": {"": _("正在计时"), **{r.value: r.label for r in Reason}},
             "can_author": request.user.has_perm("learning.author_course", unit.course),
+            "opens_media": request.user.has_perm("learning.read_unit_media", unit),
         },
     )
+
+
+@login_required
+def unit_media(request: AuthedHttpRequest, pk: int, field: str) -> HttpResponseBase:
+    """A unit's video or document, to admitted learners and the course's staff (404 to others,
+    as for a unit out of scope)."""
+    unit = _unit(request, pk)
+    if not request.user.has_perm("learning.read_unit_media", unit):
+        raise Http404
+    return serve_upload(request, getattr(unit, field), display_name=getattr(unit, f"{field}_name"))
 
 
 @login_required

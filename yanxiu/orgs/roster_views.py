@@ -13,13 +13,14 @@ from typing import IO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.imports.engine import ImportFailed, commit_import, preview_import, write_error_report
 from yanxiu.imports.forms import TableUploadForm
 from yanxiu.imports.models import ImportJob, ImportJobQuerySet
@@ -101,8 +102,18 @@ def commit_job(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def error_report(request: AuthedHttpRequest, pk: int) -> FileResponse:
     _require_roster_manager(request)
-    job = get_object_or_404(_roster_jobs(request), pk=pk)
+    job = get_object_or_404(_roster_jobs(request).exclude(file=""), pk=pk)
     return _download(_("导入错误报告"), "xlsx", lambda out: write_error_report(job, out))
+
+
+@login_required
+def job_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    """The uploaded roster file (full ID numbers): whoever ran the import and the roster
+    managers of its scope; 404 to everyone else."""
+    job = get_object_or_404(_roster_jobs(request), pk=pk)
+    if not request.user.has_perm("orgs.read_roster_import_file", job):
+        raise Http404
+    return serve_upload(request, job.file, display_name=job.original_name)
 
 
 @login_required

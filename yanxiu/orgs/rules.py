@@ -9,6 +9,7 @@ from typing import Any
 
 import rules
 
+from yanxiu.imports.rules import ran_import
 from yanxiu.orgs.scoping import REGION_ROLES, scope_of
 
 
@@ -62,6 +63,8 @@ def may_grant_role(user: Any, assignment: Any) -> bool:
 
 
 rules.add_perm("orgs.manage_roster", manages_org_object)
+# A roster import's file (ID numbers): whoever ran it and the roster managers of its scope.
+rules.add_perm("orgs.read_roster_import_file", ran_import | manages_org_object)
 rules.add_perm("orgs.change_teacher", manages_org_object)
 rules.add_perm("orgs.add_teacher", manages_org_object)
 rules.add_perm("orgs.transfer_teacher", manages_org_object)

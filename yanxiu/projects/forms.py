@@ -10,6 +10,8 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.uploads import PROJECT_FILES, FileTypeValidator
+from yanxiu.imports.forms import check_spreadsheet
 from yanxiu.orgs.models import Group, School, SchoolKind, Teacher
 from yanxiu.projects.models import (
     DesignatedContent,
@@ -21,6 +23,7 @@ from yanxiu.projects.models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+check_project_file = FileTypeValidator(PROJECT_FILES)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -147,7 +150,7 @@ class ActivityForm(forms.ModelForm):
     attended = TeacherChoiceField(
         queryset=Teacher.objects.none(), label=_("实际出勤"), required=False
     )
-    materials = MultipleFileField(label=_("活动资料"))
+    materials = MultipleFileField(label=_("活动资料"), validators=[check_project_file])
 
     class Meta:
         model = ProjectActivity
@@ -203,12 +206,15 @@ class AttendanceForm(forms.Form):
 class SignInSheetForm(forms.Form):
     sheet = forms.FileField(
         label=_("签到表（.xlsx 或 .csv）"),
+        validators=[check_spreadsheet],
         help_text=_("需要“姓名”或“身份证号”列；可选“出勤”列（是/否），不填视为出勤。"),
     )
 
 
 class MaterialForm(forms.Form):
-    materials = MultipleFileField(label=_("活动资料"), required=True)
+    materials = MultipleFileField(
+        label=_("活动资料"), required=True, validators=[check_project_file]
+    )
 
 
 class ReviewForm(forms.Form):
@@ -219,7 +225,7 @@ class ReviewForm(forms.Form):
 
 class EvidenceForm(forms.Form):
     summary = forms.CharField(label=_("实施总结"), widget=forms.Textarea(attrs={"rows": 5}))
-    evidence_files = MultipleFileField(label=_("证明材料"))
+    evidence_files = MultipleFileField(label=_("证明材料"), validators=[check_project_file])
 
 
 class CertifyForm(forms.Form):

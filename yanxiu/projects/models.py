@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.uploads import PrivateFileField
 from yanxiu.credits.models import Category
 from yanxiu.orgs.models import Region, School, Teacher
 from yanxiu.orgs.scoping import Scope, ScopedQuerySet, path_q
@@ -452,7 +453,7 @@ class ProjectFile(models.Model):
         ProjectActivity, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
     )
     purpose = models.CharField(_("用途"), max_length=16, choices=FilePurpose)
-    file = models.FileField(_("文件"), upload_to="projects/%Y/%m/")
+    file = PrivateFileField(_("文件"), prefix="projects", display_name_field="name")
     name = models.CharField(_("文件名"), max_length=200)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -22,12 +23,22 @@ from yanxiu.projects.models import (
     PlanState,
     PlanWindow,
     ProjectActivity,
+    ProjectFile,
     ProjectRevision,
     ProjectState,
     SchoolPlan,
     SchoolProject,
 )
 from yanxiu.training.selectors import CalendarEvent
+
+
+def visible_project_file(user: User, pk: int) -> ProjectFile:
+    """A project's evidence or an activity's material, for whoever reads the project (or the
+    activity, which shows its materials to the teachers expected at it); 404 otherwise."""
+    readable = Q(project__in=SchoolProject.objects.visible_to(user)) | Q(
+        activity__in=ProjectActivity.objects.visible_to(user)
+    )
+    return get_object_or_404(ProjectFile.objects.filter(readable), pk=pk)
 
 
 def plan_window(region: Region, year: int) -> PlanWindow:

@@ -27,4 +27,5 @@ urlpatterns = [
     path("activities/<int:pk>/", views.activity_detail, name="activity"),
     path("<int:pk>/evidence/", views.evidence_submit, name="evidence"),
     path("<int:pk>/certify/", views.project_certify, name="certify"),
+    path("files/<int:pk>/", views.project_file, name="file"),
 ]

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
+from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credits.models import CreditEntry
 from yanxiu.imports.tables import write_table
 from yanxiu.orgs.models import Region, School, User
@@ -499,16 +501,19 @@ def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 ),
                 _("考勤已保存。"),
             )
-        elif "import" in request.POST and sheet_form.is_valid():
+            return redirect("projects:activity", pk=pk)
+        if "import" in request.POST and sheet_form.is_valid():
             _import_sheet(request, activity, sheet_form.cleaned_data["sheet"])
-        elif material_form.is_valid():
+            return redirect("projects:activity", pk=pk)
+        if "upload" in request.POST and material_form.is_valid():
             uploads = material_form.cleaned_data["materials"]
             _attempt(
                 request,
                 lambda: _keep_materials(activity, uploads, by=request.user),
                 _("资料已上传。"),
             )
-        return redirect("projects:activity", pk=pk)
+            return redirect("projects:activity", pk=pk)
+        # A refused form (a file type not allowed, say) is shown again with its errors.
     excluded = selectors.excluded_activity_types(project.school.region_id, project.year)
     context = {
         "activity": activity,
@@ -531,7 +536,11 @@ def evidence_submit(request: AuthedHttpRequest, pk: int) -> HttpResponseRedirect
     project = _project(request, pk)
     form = forms.EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("请填写实施总结。"))
+        refused_files = form.errors.get("evidence_files")
+        messages.error(
+            request,
+            " ".join(str(e) for e in refused_files) if refused_files else _("请填写实施总结。"),
+        )
     else:
         _attempt(
             request,
@@ -597,3 +606,10 @@ def designated_list(request: AuthedHttpRequest) -> HttpResponse:
         .order_by("-year", "title")
     )
     return render(request, "projects/designated_list.html", {"form": form, "contents": contents})
+
+
+@login_required
+def project_file(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    """A project's evidence or an activity's material, to whoever may read the project."""
+    kept = selectors.visible_project_file(request.user, pk)
+    return serve_upload(request, kept.file, display_name=kept.name)

@@ -126,6 +126,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# Uploaded import files are deleted this many days after upload (purge_import_files);
+# the import record keeps the file's SHA-256.
+IMPORT_FILE_RETENTION_DAYS = 30
+# Lifetime of the signed object-storage URL a file download redirects to.
+UPLOAD_URL_EXPIRY_SECONDS = 300
+
 # Uploaded roster and credit files are read in memory up to this size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.imports.forms import check_spreadsheet
 from yanxiu.orgs.models import Ownership, Stage
 from yanxiu.training.models import (
     Course,
@@ -150,6 +151,7 @@ class SheetForm(forms.Form):
         upload = self.cleaned_data["sheet"]
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件"))
+        check_spreadsheet(upload)
         return upload
 
 
