@@ -1,5 +1,6 @@
 """Settings shared by every profile."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -126,3 +127,15 @@ SQLITE_OPTIONS = {
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# The cache holds short-lived counters (sign-in code attempts). Local memory serves one
+# process (the demo, the tests); production shares Redis between workers (production.py).
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Classroom sign-in: wrong typed codes allowed per teacher in a window, then a wait;
+# how long a scanned QR link stays valid (the code on the screen rotates every 30 s).
+TRAINING_SIGN_IN_CODE_FAILURES = 5
+TRAINING_SIGN_IN_CODE_WINDOW = timedelta(minutes=10)
+TRAINING_SIGN_IN_LINK_MAX_AGE = timedelta(minutes=3)

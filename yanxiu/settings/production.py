@@ -65,6 +65,16 @@ if os.environ.get("YANXIU_STATIC_ROOT"):
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Throttle counters must be shared by every worker: the same Redis as the study store.
+if os.environ.get("YANXIU_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["YANXIU_REDIS_URL"],
+            "KEY_PREFIX": "yanxiu",
+        }
+    }
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
