@@ -7,6 +7,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import URLPattern, URLResolver, include, path
 
 from yanxiu.api.main import api
+from yanxiu.web import password_change
 from yanxiu.web import views as web_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -15,12 +16,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        password_change.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
         "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        # django.contrib.admin ships templates under the same names, and comes first.
+        auth_views.PasswordChangeDoneView.as_view(template_name="web/password_change_done.html"),
         name="password_change_done",
     ),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -28,6 +28,9 @@ DATABASES = {
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# nginx appends the client's address to X-Forwarded-For (docs/deployment.md); login
+# throttling reads it only behind this many proxies of ours.
+TRUSTED_PROXY_COUNT = int(os.environ.get("YANXIU_TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = os.environ.get("YANXIU_SSL_REDIRECT", "1") == "1"
 # The proxy's and the load balancer's liveness probes speak plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
