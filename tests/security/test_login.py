@@ -19,6 +19,7 @@ from tests.factories import TeacherFactory, UserFactory
 from yanxiu.api.services import issue_token
 from yanxiu.orgs import services as orgs_services
 from yanxiu.orgs.admin import ForcedChangePasswordForm
+from yanxiu.orgs.demo import create_region, plan_region
 from yanxiu.orgs.models import School, User
 from yanxiu.web.logins import client_address
 
@@ -119,8 +120,10 @@ def test_an_admin_unlocks_a_user_with_the_reset_command(client, alice):
 
 
 def _request(remote: str, forwarded: str | None = None) -> Any:
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
-    return RequestFactory().post(LOGIN, REMOTE_ADDR=remote, **extra)
+    request = RequestFactory().post(LOGIN, REMOTE_ADDR=remote)
+    if forwarded is not None:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(settings):
@@ -259,3 +262,9 @@ def test_changing_the_password_lets_the_user_in(client, newcomer):
 def test_a_user_with_their_own_password_goes_straight_in(client, alice):
     client.force_login(alice)
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_demo_logins_need_no_password_change():
+    create_region(plan_region(50, seed=5))
+    assert User.objects.exists()
+    assert not User.objects.filter(must_change_password=True).exists()

@@ -20,7 +20,7 @@ class ForcedChangePasswordForm(AdminPasswordChangeForm):
 
 @admin.register(models.User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (  # type: ignore[assignment]
+    fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         ("研修", {"fields": ("full_name", "must_change_password")}),
     )

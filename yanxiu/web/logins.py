@@ -14,10 +14,10 @@ import ipaddress
 import math
 from typing import Any
 
-from axes.attempts import get_cool_off_threshold
-from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_cool_off, get_failure_limit
-from axes.models import AccessAttempt
+from axes.attempts import get_cool_off_threshold  # type: ignore[import-untyped]
+from axes.handlers.database import AxesDatabaseHandler  # type: ignore[import-untyped]
+from axes.helpers import get_cool_off, get_failure_limit  # type: ignore[import-untyped]
+from axes.models import AccessAttempt  # type: ignore[import-untyped]
 from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
@@ -75,5 +75,5 @@ def locked_out(
         request,
         "registration/locked_out.html",
         {"minutes": minutes},
-        status=settings.AXES_HTTP_RESPONSE_CODE,
+        status=429,
     )
