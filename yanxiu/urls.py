@@ -7,7 +7,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import URLPattern, URLResolver, include, path
 
 from yanxiu.api.main import api
-from yanxiu.web import password_change
+from yanxiu.web import lockout_views, password_change
 from yanxiu.web import views as web_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -25,6 +25,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         auth_views.PasswordChangeDoneView.as_view(template_name="web/password_change_done.html"),
         name="password_change_done",
     ),
+    path("accounts/lockouts/", lockout_views.lockout_list, name="lockouts"),
+    path("accounts/lockouts/unlock/", lockout_views.lockout_unlock, name="lockout_unlock"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("orgs/roster/", include("yanxiu.orgs.roster_urls")),

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from tests.factories import TeacherFactory, UserFactory
+from tests.factories import RegionFactory, TeacherFactory, UserFactory, grant
 from yanxiu.api.services import issue_token
 from yanxiu.orgs import services as orgs_services
 from yanxiu.orgs.admin import ForcedChangePasswordForm
@@ -268,3 +268,36 @@ def test_the_demo_logins_need_no_password_change():
     create_region(plan_region(50, seed=5))
     assert User.objects.exists()
     assert not User.objects.filter(must_change_password=True).exists()
+
+
+# ---------------------------------------------------------------- unlocking by a bureau admin
+
+
+def test_a_bureau_admin_sees_a_locked_teacher_of_the_region(client, bureau_admin, teacher):
+    _fail(Client(), "teacher")
+    client.force_login(bureau_admin)
+    page = client.get(reverse("lockouts")).content.decode()
+    assert page.count('data-testid="lockout"') == 1
+    assert "teacher" in page
+
+
+def test_a_bureau_admin_unlocks_a_teacher(client, bureau_admin, teacher):
+    teachers_phone = Client()
+    _fail(teachers_phone, "teacher")
+    client.force_login(bureau_admin)
+    client.post(reverse("lockout_unlock"), {"username": "teacher"})
+    assert _log_in(teachers_phone, "teacher", PASSWORD).status_code == 302
+
+
+def test_a_school_admin_cannot_open_the_lockout_page(client, school_admin):
+    client.force_login(school_admin)
+    assert client.get(reverse("lockouts")).status_code == 403
+
+
+def test_a_bureau_admin_of_another_region_neither_sees_nor_unlocks(client, teacher):
+    outsider = UserFactory(username="other_bureau")
+    grant(outsider, "bureau_admin", region=RegionFactory())
+    _fail(Client(), "teacher")
+    client.force_login(outsider)
+    assert 'data-testid="lockout"' not in client.get(reverse("lockouts")).content.decode()
+    assert client.post(reverse("lockout_unlock"), {"username": "teacher"}).status_code == 404
