@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
 from yanxiu.api.main import api
-from yanxiu.web import accounts
+from yanxiu.web import accounts, lockout_views, password_change
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
@@ -13,14 +13,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        password_change.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
         "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        # django.contrib.admin ships templates under the same names, and comes first.
+        auth_views.PasswordChangeDoneView.as_view(template_name="web/password_change_done.html"),
         name="password_change_done",
     ),
+    path("accounts/lockouts/", lockout_views.lockout_list, name="lockouts"),
+    path("accounts/lockouts/unlock/", lockout_views.lockout_unlock, name="lockout_unlock"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("orgs/roster/", include("yanxiu.orgs.roster_urls")),

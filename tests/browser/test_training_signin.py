@@ -1,4 +1,5 @@
-"""Phone sign-in: the organizer's screen shows the code, the teacher types it on a 375px phone."""
+"""Phone sign-in: the organizer's screen shows the code and a QR link; the teacher scans the
+QR and taps once, or types the code, on a 375px phone."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 from tests.browser.conftest import log_in
 from tests.factories import UserFactory, grant
 from tests.training.factories import CourseFactory, EnrollmentFactory, SessionFactory
+from yanxiu.training import codes
 from yanxiu.training.models import Attendance
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,8 +51,17 @@ def test_a_wrong_code_on_the_phone_gets_a_chinese_message(phone_page, running_se
     phone_page.goto("/training/sign-in/")
     phone_page.get_by_label("签到码").fill("000000")
     phone_page.get_by_role("button", name="签到", exact=True).click()
-    assert (
-        phone_page.locator(".msg-error")
-        .first.inner_text()
-        .startswith(("签到码错误或已过期", "您未报名"))
-    )
+    assert phone_page.locator(".msg-error").first.inner_text().startswith("签到码错误或已过期")
+
+
+def test_a_teacher_signs_in_with_one_tap_after_scanning_the_qr(
+    phone_page, running_session, teacher
+):
+    token = codes.link_token(running_session.pk, timezone.now())
+    log_in(phone_page, "teacher")
+    phone_page.goto(f"/training/sign-in/?t={token}")
+    assert phone_page.get_by_test_id("sign-in-link").is_visible()
+    phone_page.get_by_role("button", name="签到", exact=True).click()
+
+    assert "签到成功" in phone_page.get_by_test_id("sign-in-result").inner_text()
+    assert Attendance.objects.filter(session=running_session, teacher=teacher).count() == 1

@@ -123,7 +123,7 @@ def test_signing_in_to_a_closed_class_is_refused(course, five_sessions, teacher,
     session = five_sessions[0]
     session.course = course
     with pytest.raises(TrainingError, match="已结班"):
-        services.sign_in(session, teacher, "000000", at=session.starts_at)
+        services.sign_in(session, teacher, at=session.starts_at)
 
 
 def test_classes_whose_last_session_ended_close_by_themselves(

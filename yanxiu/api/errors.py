@@ -18,7 +18,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from yanxiu.learning.services import LearningError
 from yanxiu.projects.services import NotAllowed, ProjectError
-from yanxiu.training.services import TrainingError
+from yanxiu.training.services import SignInThrottled, TrainingError
 
 # A domain service refused the action; str() is the Chinese reason. 403 when the caller
 # may not act at all, 400 when the state or the data forbids it.
@@ -131,6 +131,17 @@ def install(api: NinjaAPI) -> None:
 
     for refusal in REFUSALS:
         api.add_exception_handler(refusal, on_refused)
+
+    @api.exception_handler(SignInThrottled)
+    def on_throttled(request: HttpRequest, exc: SignInThrottled) -> HttpResponse:
+        seconds = max(1, int(exc.retry_after.total_seconds()))
+        response = api.create_response(
+            request,
+            {"detail": str(exc), "code": exc.code, "retry_after": seconds},
+            status=429,
+        )
+        response["Retry-After"] = str(seconds)
+        return response
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -24,7 +24,7 @@ from yanxiu.api.schemas import responses
 from yanxiu.orgs.models import Teacher, User
 from yanxiu.orgs.scoping import scope_of
 from yanxiu.training import selectors, services
-from yanxiu.training.models import Course, Enrollment, Session
+from yanxiu.training.models import Course, Enrollment
 
 router = Router(tags=["training"])
 
@@ -111,8 +111,17 @@ class ReasonIn(Schema):
 
 
 class SignInIn(Schema):
-    code: str = Field(pattern=r"^\d{6}$", description="现场屏幕上的6位签到码")
+    code: str | None = Field(None, pattern=r"^\d{6}$", description="现场屏幕上的6位签到码")
+    token: str | None = Field(
+        None, max_length=200, description="现场二维码链接中的签到令牌（参数 t），代替签到码"
+    )
     sign_out: bool = False
+
+
+class ThrottledOut(Schema):
+    detail: str
+    code: str
+    retry_after: int = Field(description="还需等待的秒数")
 
 
 class SignInOut(Schema):
@@ -225,8 +234,8 @@ def decide(request: HttpRequest, enrollment_id: PathId, payload: DecisionIn) -> 
 
 @router.post(
     "/sign-in",
-    response=responses(SignInOut, 400),
-    summary="用现场签到码签到或签退（教师本人）",
+    response={**responses(SignInOut, 400), 429: ThrottledOut},
+    summary="用现场二维码令牌或签到码签到或签退（教师本人；签到码输错过多须等待）",
 )
 def sign_in(request: HttpRequest, payload: SignInIn) -> Any:
     user = _caller(request)
@@ -234,12 +243,17 @@ def sign_in(request: HttpRequest, payload: SignInIn) -> Any:
     if teacher is None:
         raise HttpError(400, _("只有教师本人可以签到"))
     now = timezone.now()
-    session: Session = services.session_for_code(teacher, payload.code, now)
+    if payload.token:
+        session = services.session_for_link(payload.token, now)
+    elif payload.code:
+        session = services.session_for_code(teacher, payload.code, now)
+    else:
+        raise HttpError(400, _("请输入现场屏幕上的6位签到码"))
     if payload.sign_out:
-        attendance = services.sign_out(session, teacher, payload.code, at=now)
+        attendance = services.sign_out(session, teacher, at=now)
         already, message = False, _("签退成功")
     else:
-        result = services.sign_in(session, teacher, payload.code, at=now)
+        result = services.sign_in(session, teacher, at=now)
         attendance, already = result.attendance, result.already
         message = _("您已签到过") if already else _("签到成功")
     return {

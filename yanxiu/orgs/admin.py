@@ -1,15 +1,37 @@
 """Django admin for superusers: the raw organization tables."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.http import HttpRequest
 
 from yanxiu.orgs import models
 
 
+class ForcedChangePasswordForm(AdminPasswordChangeForm):
+    """A password an administrator set is known to them: the holder must change it."""
+
+    def save(self, commit: bool = True) -> Any:
+        self.user.must_change_password = True
+        return super().save(commit=commit)
+
+
 @admin.register(models.User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("研修", {"fields": ("full_name",)}))  # type: ignore[misc]
-    list_display = ("username", "full_name", "is_staff", "is_superuser")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        ("研修", {"fields": ("full_name", "must_change_password")}),
+    )
+    list_display = ("username", "full_name", "is_staff", "is_superuser", "must_change_password")
+    change_password_form = ForcedChangePasswordForm
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            # A new account's first password was chosen by the administrator.
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(models.Region)

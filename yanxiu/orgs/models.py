@@ -45,6 +45,9 @@ class User(AbstractUser):
     """A person who logs in (用户). Teachers link to one through ``Teacher.user``."""
 
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    # Set when someone else chose the password (a new account, a reset), so that only the
+    # holder knows it from then on; web.password_change sends them to change it first.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")

@@ -104,6 +104,13 @@ def initial_password() -> str:
     return "Yx-" + secrets.token_urlsafe(9)
 
 
+def password_changed(user: User) -> None:
+    """The holder chose their own password: the forced change (first login, reset) is done."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+
+
 def _fail(message: str) -> NoReturn:
     raise ValidationError(message)
 
@@ -396,7 +403,7 @@ def create_account(teacher: Teacher, *, username: str, by: User | None) -> tuple
         _fail(_("用户名已被使用"))
     password = initial_password()
     with _acting(by):
-        user = User(username=username, full_name=teacher.name)
+        user = User(username=username, full_name=teacher.name, must_change_password=True)
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save()

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +179,43 @@ def csp_directives(media_origins: Sequence[str] = ()) -> dict[str, list[str]]:
 
 
 CONTENT_SECURITY_POLICY: dict[str, Any] = {"DIRECTIVES": csp_directives()}
+
+# The cache holds short-lived counters (sign-in code attempts). Local memory serves one
+# process (the demo, the tests); production shares Redis between workers (production.py).
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Classroom sign-in: wrong typed codes allowed per teacher in a window, then a wait;
+# how long a scanned QR link stays valid (the code on the screen rotates every 30 s).
+TRAINING_SIGN_IN_CODE_FAILURES = 5
+TRAINING_SIGN_IN_CODE_WINDOW = timedelta(minutes=10)
+TRAINING_SIGN_IN_LINK_MAX_AGE = timedelta(minutes=3)
+
+# ---------------------------------------------------------------- login throttling (django-axes)
+# A username at one address is locked after 5 failures within 15 minutes, for 15 minutes;
+# an address alone only after LOGIN_FAILURES_PER_ADDRESS (schools share NAT addresses).
+# Unlock: the admin's "Access attempts" page, or `manage.py axes_reset_username <name>`
+# (`axes_reset_ip <address>` for an address over its ceiling). See yanxiu/web/logins.py.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE += [
+    "yanxiu.web.password_change.PasswordChangeRequiredMiddleware",
+    # Axes turns a lockout into its page; its documentation asks for it last.
+    "axes.middleware.AxesMiddleware",
+]
+AXES_HANDLER = "yanxiu.web.logins.LoginAttempts"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_FAILURES_PER_ADDRESS = 100
+AXES_LOCKOUT_CALLABLE = "yanxiu.web.logins.locked_out"
+# A successful login must not wipe the address's count (an attacker holding one account
+# could otherwise reset the ceiling at will).
+AXES_RESET_ON_SUCCESS = False
+# Who the client is: django-ipware is not installed, so axes asks our own function.
+AXES_CLIENT_IP_CALLABLE = "yanxiu.web.logins.client_address"
+# How many reverse proxies of ours stand in front (production: nginx, so 1), and the
+# request.META key where each appends the address it saw. 0: trust only the socket.
+TRUSTED_PROXY_COUNT = 0
+CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"

@@ -32,6 +32,9 @@ CSRF_COOKIE_SECURE = True
 # The reverse proxy terminates TLS and must set X-Forwarded-Proto (overwriting any value
 # the client sent); Django then knows the request came over HTTPS. See docs/deployment.md.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# nginx appends the client's address to X-Forwarded-For (docs/deployment.md); login
+# throttling reads it only behind this many proxies of ours.
+TRUSTED_PROXY_COUNT = int(os.environ.get("YANXIU_TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = os.environ.get("YANXIU_SSL_REDIRECT", "1") == "1"
 # The proxy's and the load balancer's liveness probes speak plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -87,6 +90,16 @@ if os.environ.get("YANXIU_STATIC_ROOT"):
     STATIC_ROOT = Path(os.environ["YANXIU_STATIC_ROOT"])
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Throttle counters must be shared by every worker: the same Redis as the study store.
+if os.environ.get("YANXIU_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["YANXIU_REDIS_URL"],
+            "KEY_PREFIX": "yanxiu",
+        }
+    }
 
 LOGGING = {
     "version": 1,

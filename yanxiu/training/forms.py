@@ -156,11 +156,21 @@ class SheetForm(forms.Form):
 
 
 class SignInForm(forms.Form):
+    """A QR link's token (hidden, from the scanned link) or the code typed from the screen."""
+
     code = forms.RegexField(
         label=_("签到码"),
         regex=r"^\s*\d{6}\s*$",
+        required=False,
         error_messages={"invalid": _("签到码是6位数字")},
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6}
         ),
     )
+    token = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("token") and not cleaned.get("code") and "code" not in self.errors:
+            self.add_error("code", _("请输入现场屏幕上的6位签到码"))
+        return cleaned

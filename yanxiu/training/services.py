@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yanxiu.core.throttle import AttemptLimit
 from yanxiu.credits.services import CreditError, DuplicateCredit, post_credit
 from yanxiu.imports.tables import UnreadableFile, read_table
 from yanxiu.notifications.services import notify
@@ -59,6 +62,20 @@ SIGN_OUT_CLOSES_AFTER = datetime.timedelta(hours=1)
 
 class TrainingError(ValueError):
     """A refused training action; ``str()`` is the Chinese message shown to the user."""
+
+
+class SignInThrottled(TrainingError):
+    """Too many wrong sign-in codes: the teacher waits ``retry_after`` (or scans the QR)."""
+
+    code = "sign_in_throttled"
+
+    def __init__(self, retry_after: datetime.timedelta) -> None:
+        self.retry_after = retry_after
+        minutes = max(1, math.ceil(retry_after.total_seconds() / 60))
+        super().__init__(
+            _("签到码输错次数过多，请%(minutes)s分钟后再试，或扫描现场屏幕上的二维码签到")
+            % {"minutes": minutes}
+        )
 
 
 # ---------------------------------------------------------------- catalog
@@ -448,15 +465,14 @@ def _approved(session: Session, teacher: Teacher) -> None:
         )
 
 
-def _check_code(session: Session, code: str, at: datetime.datetime) -> None:
-    if not codes.code_is_valid(session.pk, code, at):
-        raise TrainingError(_("签到码错误或已过期，请输入现场屏幕上的最新签到码"))
-
-
 def sign_in(
-    session: Session, teacher: Teacher, code: str, *, at: datetime.datetime | None = None
+    session: Session, teacher: Teacher, *, at: datetime.datetime | None = None
 ) -> SignInResult:
-    """Record a teacher's arrival; signing in twice keeps the first arrival."""
+    """Record a teacher's arrival; signing in twice keeps the first arrival.
+
+    The session comes from a typed code (session_for_code) or a QR link
+    (session_for_link), which is where the teacher proves they are in the room.
+    """
     at = at or timezone.now()
     course = session.course
     if course.status == CourseStatus.CLOSED:
@@ -466,7 +482,6 @@ def sign_in(
     if at > session.ends_at:
         raise TrainingError(_("该场次已结束，不能签到"))
     _approved(session, teacher)
-    _check_code(session, code, at)
     late = at > session.starts_at + datetime.timedelta(minutes=course.grace_minutes)
     try:
         # Most taps are first taps: insert straight away and let the unique constraint
@@ -499,14 +514,13 @@ def sign_in(
 
 
 def sign_out(
-    session: Session, teacher: Teacher, code: str, *, at: datetime.datetime | None = None
+    session: Session, teacher: Teacher, *, at: datetime.datetime | None = None
 ) -> Attendance:
-    """Record a teacher's departure; the last sign-out counts."""
+    """Record a teacher's departure; the last sign-out counts (session as for sign_in)."""
     at = at or timezone.now()
     if at > session.ends_at + SIGN_OUT_CLOSES_AFTER:
         raise TrainingError(_("该场次签退已截止"))
     _approved(session, teacher)
-    _check_code(session, code, at)
     attendance = Attendance.objects.filter(session=session, teacher=teacher).first()
     if attendance is None or attendance.signed_in_at is None:
         raise TrainingError(_("您尚未签到，不能签退"))
@@ -532,20 +546,45 @@ def open_sessions(teacher: Teacher, at: datetime.datetime) -> list[Session]:
     )
 
 
+def _code_attempts() -> AttemptLimit:
+    return AttemptLimit(
+        "sign-in-code",
+        limit=settings.TRAINING_SIGN_IN_CODE_FAILURES,
+        window=settings.TRAINING_SIGN_IN_CODE_WINDOW,
+    )
+
+
 def session_for_code(teacher: Teacher, code: str, at: datetime.datetime) -> Session:
-    """Which session a typed code belongs to, so a teacher needs to type nothing else."""
+    """Which session a typed code belongs to, so a teacher needs to type nothing else.
+
+    Six digits can be guessed, so each teacher has a few wrong codes per window
+    (settings.TRAINING_SIGN_IN_CODE_FAILURES / _WINDOW), counted per person and not per
+    session: a stranger's guesses must not lock a class out. Every wrong code gets the
+    same answer, whether or not it is another session's code.
+    """
+    attempts = _code_attempts()
+    who = str(teacher.pk)
+    wait_ends = attempts.begin(who, at)
+    if wait_ends is not None:
+        raise SignInThrottled(wait_ends - at)
     for session in open_sessions(teacher, at):
         if codes.code_is_valid(session.pk, code, at):
+            attempts.succeeded(who)
             return session
-    others = Session.objects.filter(
-        course__region_id=teacher.region_id,
-        course__status=CourseStatus.PUBLISHED,
-        starts_at__lte=at + SIGN_IN_OPENS_BEFORE,
-        ends_at__gte=at - SIGN_OUT_CLOSES_AFTER,
-    ).values_list("pk", flat=True)
-    if any(codes.code_is_valid(pk, code, at) for pk in others):
-        raise TrainingError(_("您未报名该培训班，不能签到"))
     raise TrainingError(_("签到码错误或已过期，请输入现场屏幕上的最新签到码"))
+
+
+def session_for_link(token: str, at: datetime.datetime) -> Session:
+    """The session a scanned QR link signs into; sign_in still checks the enrollment."""
+    session_id = codes.session_of_link(token, at)
+    session = (
+        Session.objects.filter(pk=session_id).select_related("course").first()
+        if session_id is not None
+        else None
+    )
+    if session is None:
+        raise TrainingError(_("二维码无效或已过期，请重新扫描现场屏幕上的二维码"))
+    return session
 
 
 # ---------------------------------------------------------------- attendance by hand

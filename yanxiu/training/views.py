@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -309,12 +309,12 @@ def my_enrollments(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def session_code(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """The organizer's screen: the rotating code and its QR, refreshed by HTMX."""
+    """The organizer's screen: the rotating code and its QR link, refreshed by HTMX."""
     session = _session(request, pk)
     now = timezone.now()
     current = codes.current_code(session.pk, now)
     link = request.build_absolute_uri(
-        reverse("training:sign_in") + f"?session={session.pk}&code={current.code}"
+        reverse("training:sign_in") + "?" + urlencode({"t": codes.link_token(session.pk, now)})
     )
     context = {
         "session": session,
@@ -330,15 +330,16 @@ def session_code(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def sign_in(request: AuthedHttpRequest) -> HttpResponse:
-    """The teacher's phone page: type the code on the screen, sign in or out."""
+    """The teacher's phone page: a scanned QR link signs in with one tap; a typed code
+    from the screen is the fallback."""
     teacher = selectors.own_teacher(request.user)
-    form = SignInForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    form = SignInForm(request.POST or None, initial={"token": request.GET.get("t", "")})
     result = ""
     if request.method == "POST" and teacher is None:
         messages.error(request, _("只有教师本人可以签到"))
     elif request.method == "POST" and teacher is not None and form.is_valid():
         try:
-            result = _sign(teacher, form.cleaned_data["code"].strip(), request.POST.get("action"))
+            result = _sign(teacher, form, request.POST.get("action"))
         except TrainingError as exc:
             messages.error(request, str(exc))
     open_now = services.open_sessions(teacher, timezone.now()) if teacher else []
@@ -347,13 +348,18 @@ def sign_in(request: AuthedHttpRequest) -> HttpResponse:
     )
 
 
-def _sign(teacher: Teacher, code: str, action: str | None) -> str:
+def _sign(teacher: Teacher, form: SignInForm, action: str | None) -> str:
     now = timezone.now()
-    session = services.session_for_code(teacher, code, now)
+    token, code = form.cleaned_data["token"], form.cleaned_data["code"]
+    session = (
+        services.session_for_link(token, now)
+        if token
+        else services.session_for_code(teacher, code, now)
+    )
     if action == "out":
-        services.sign_out(session, teacher, code, at=now)
+        services.sign_out(session, teacher, at=now)
         return _("签退成功：%(s)s") % {"s": session}
-    done = services.sign_in(session, teacher, code, at=now)
+    done = services.sign_in(session, teacher, at=now)
     if done.already:
         return _("您已签到过：%(s)s") % {"s": session}
     return _("签到成功：%(s)s") % {"s": session}

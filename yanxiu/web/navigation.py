@@ -36,6 +36,7 @@ MENU: list[NavItem] = [
     ),
     NavItem(_("研修组"), "orgs:group_list"),
     NavItem(_("角色授权"), "orgs:role_list", frozenset({"bureau_admin", "school_admin"})),
+    NavItem(_("登录锁定"), "lockouts", frozenset({"bureau_admin"})),
     NavItem(
         _("名册导入"), "roster:import", frozenset({"school_admin", "bureau_admin", "center_staff"})
     ),
