@@ -21,6 +21,8 @@ import python_calamine
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from yanxiu.core.csvsafe import restore_cell, safe_writer
+
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
 CSV_SUFFIXES = frozenset({".csv"})
 EXACT_FLOAT_LIMIT = 1e15
@@ -114,8 +116,8 @@ def _read_csv(data: bytes) -> Table:
     else:
         raise UnreadableFile(_("无法识别 CSV 文件的编码，请另存为 UTF-8 或 Excel 文件"))
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = [cell_text(v) for v in next(reader, [])]
-    return Table(header=header, rows=([cell_text(v) for v in row] for row in reader))
+    header = [cell_text(restore_cell(v)) for v in next(reader, [])]
+    return Table(header=header, rows=([cell_text(restore_cell(v)) for v in row] for row in reader))
 
 
 def write_table(
@@ -132,7 +134,7 @@ def write_table(
 def _write_csv(out: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
     # The BOM is what makes Excel open a UTF-8 file as UTF-8 rather than GBK.
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
-    writer = csv.writer(text, lineterminator="\r\n")
+    writer = safe_writer(text, lineterminator="\r\n")
     writer.writerow(header)
     count = 0
     for row in rows:
