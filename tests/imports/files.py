@@ -72,8 +72,15 @@ _PACKAGE_PARTS = {
 }
 
 
-def xlsx_bomb(rows: int, *, shared_string: str = "张三", cells_per_row: int = 2) -> bytes:
-    """A small .xlsx whose sheet repeats one shared string in every cell of ``rows`` rows.
+def xlsx_bomb(
+    rows: int,
+    *,
+    shared_string: str = "张三",
+    cells_per_row: int = 2,
+    header: Sequence[str] = (),
+) -> bytes:
+    """A small .xlsx whose sheet repeats one shared string in every cell of ``rows`` rows
+    (under an optional ``header`` row).
 
     2,000,000 rows pack into about 300 KB and unpack into about 100 MB of XML, as the
     file in issue #9 did.
@@ -91,6 +98,8 @@ def xlsx_bomb(rows: int, *, shared_string: str = "张三", cells_per_row: int = 
             sheet.write(
                 f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><sheetData>'.encode()
             )
+            titles = "".join(f'<c t="inlineStr"><is><t>{title}</t></is></c>' for title in header)
+            sheet.write(f"<row>{titles}</row>".encode() if header else b"")
             row = ("<row>" + '<c t="s"><v>0</v></c>' * cells_per_row + "</row>").encode()
             block = row * 1000
             for _ in range(rows // 1000):
