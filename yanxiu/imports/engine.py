@@ -333,7 +333,7 @@ def _record(job: ImportJob, evaluation: Evaluation) -> None:
         job.report["errors_left_out"] = job.rejected_rows - detailed
 
 
-def error_page(job: ImportJob, number: object) -> Page[RowError]:
+def error_page(job: ImportJob, number: str | None) -> Page[RowError]:
     """One page of the job's errors (file-level first), ``REPORT_PAGE_SIZE`` a page."""
     return Paginator(job.errors(), REPORT_PAGE_SIZE).get_page(number)
 
