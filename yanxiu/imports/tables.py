@@ -12,6 +12,7 @@ import codecs
 import copy
 import csv
 import datetime
+import faulthandler
 import io
 import logging
 import multiprocessing
@@ -254,7 +255,9 @@ def _messages(
 
 def _parse_in_child(data: bytes, sender: Connection, memory_bytes: int) -> None:
     _cap_memory(memory_bytes)
-    # calamine prints its allocation failure and backtrace; the parent reports it instead.
+    # calamine (and faulthandler, where enabled) print an allocation failure and a
+    # backtrace; the parent reports it instead.
+    faulthandler.disable()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     try:
