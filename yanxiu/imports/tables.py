@@ -174,12 +174,14 @@ def _check_parts(data: bytes, limits: ReadLimits) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in archive.infolist():
-                budget -= _inflated_size(archive, info, budget, limits.compression_ratio)
+                budget -= _inflated_size(archive, info, budget, limits)
     except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError) as exc:
         raise UnreadableFile(BROKEN_EXCEL) from exc
 
 
-def _inflated_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, ratio: int) -> int:
+def _inflated_size(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, limits: ReadLimits
+) -> int:
     probe = copy.copy(info)
     # Read past the declared size: a part that lies about it is still counted in full
     # (and fails its checksum, which zipfile verifies at the real end of the data). The
@@ -192,11 +194,12 @@ def _inflated_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int,
             if size > budget:
                 raise TooLarge(
                     _("文件解压后超过 %(mb)d MB，请拆分后分批导入")
-                    % {"mb": settings.IMPORT_MAX_UNCOMPRESSED_BYTES // MEGABYTE}
+                    % {"mb": limits.uncompressed_bytes // MEGABYTE}
                 )
-            if size > RATIO_FLOOR and size > ratio * max(info.compress_size, 1):
+            if size > RATIO_FLOOR and size > limits.compression_ratio * max(info.compress_size, 1):
                 raise TooLarge(
-                    _("文件的压缩比异常（超过 %(ratio)d 倍），不能导入") % {"ratio": ratio}
+                    _("文件的压缩比异常（超过 %(ratio)d 倍），不能导入")
+                    % {"ratio": limits.compression_ratio}
                 )
     return size
 
@@ -261,9 +264,8 @@ def _parse_in_child(data: bytes, sender: Connection, memory_bytes: int) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     try:
-        sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(
-            0
-        )
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
         rows = iter(sheet.iter_rows())
         header = [cell_text(v) for v in next(rows, [])]
         start = sheet.start
