@@ -108,3 +108,11 @@ def teacher(school: School) -> Teacher:
 def login(client: Client, user: User) -> Client:
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def staff_teacher(school: School) -> Teacher:
+    """A teacher of the school whose account also holds the training center's staff role."""
+    teacher = TeacherFactory(school=school, user=UserFactory(username="staff_teacher"))
+    grant(teacher.user, "center_staff", region=school.region)
+    return teacher

@@ -10,12 +10,14 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from yanxiu.core.busy import busy_response, is_database_busy
 from yanxiu.learning.services import LearningError
 from yanxiu.projects.services import NotAllowed, ProjectError
 from yanxiu.training.services import SignInThrottled, TrainingError
@@ -142,6 +144,12 @@ def install(api: NinjaAPI) -> None:
         )
         response["Retry-After"] = str(seconds)
         return response
+
+    @api.exception_handler(OperationalError)
+    def on_database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+        if is_database_busy(exc):
+            return busy_response(request)
+        raise exc
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

@@ -35,7 +35,7 @@ from pydantic_core import PydanticCustomError
 
 from yanxiu.api.pagination import Pages
 from yanxiu.api.schemas import responses
-from yanxiu.imports.engine import ImportFailed, commit_import, preview_import
+from yanxiu.imports.engine import REPORT_PAGE_SIZE, ImportFailed, commit_import, preview_import
 from yanxiu.imports.forms import check_spreadsheet
 from yanxiu.imports.models import ImportJob, Outcome
 from yanxiu.imports.tables import UnreadableFile, file_format
@@ -581,7 +581,10 @@ class ImportJobOut(Schema):
     unchanged_rows: int
     failure: str
     file_errors: list[CellErrorOut]
-    rows: list[RowReportOut]
+    rows: list[RowReportOut] = Field(
+        description=f"报告的前 {REPORT_PAGE_SIZE} 行；全部行见 /roster/jobs/{{job_id}}/rows（分页）"
+    )
+    errors_left_out: int = Field(description="因错误过多未逐条记录错误的行数")
 
     @staticmethod
     def resolve_file_errors(obj: ImportJob) -> list[dict[str, str]]:
@@ -589,15 +592,19 @@ class ImportJobOut(Schema):
 
     @staticmethod
     def resolve_rows(obj: ImportJob) -> list[dict[str, Any]]:
-        return [
-            {
-                "row": r.row_number,
-                "outcome": r.outcome,
-                "label": r.label,
-                "errors": [{"column": e.column, "message": e.message} for e in r.errors],
-            }
-            for r in obj.row_reports()
-        ]
+        return _row_reports(obj)[:REPORT_PAGE_SIZE]
+
+
+def _row_reports(job: ImportJob) -> list[dict[str, Any]]:
+    return [
+        {
+            "row": r.row_number,
+            "outcome": r.outcome,
+            "label": r.label,
+            "errors": [{"column": e.column, "message": e.message} for e in r.errors],
+        }
+        for r in job.row_reports()
+    ]
 
 
 def _roster_manager(request: HttpRequest) -> User:
@@ -636,6 +643,16 @@ def preview_roster(request: HttpRequest, file: File[UploadedFile]) -> ImportJob:
 )
 def get_roster_job(request: HttpRequest, job_id: PathId) -> ImportJob:
     return _roster_job(_roster_manager(request), job_id)
+
+
+@router.get(
+    "/roster/jobs/{job_id}/rows",
+    response=responses(list[RowReportOut], 403, 404),
+    summary="名册导入报告：逐行结果（分页）",
+)
+@paginate(Pages)
+def list_roster_job_rows(request: HttpRequest, job_id: PathId) -> list[dict[str, Any]]:
+    return _row_reports(_roster_job(_roster_manager(request), job_id))
 
 
 @router.post(

@@ -19,9 +19,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yanxiu.core.duties import ensure_not_self
 from yanxiu.credit_imports.models import CreditImportSource
 from yanxiu.credits.models import Category, CreditEntry, Unit
-from yanxiu.credits.services import post_credit
+from yanxiu.credits.policy import PolicyRules, rules_for
+from yanxiu.credits.services import CreditError, check_entry_amount, post_credit
 from yanxiu.imports.bulk import values_in
 from yanxiu.imports.engine import Column, ParsedRow, TableImport
 from yanxiu.imports.models import Outcome
@@ -99,6 +101,7 @@ class CreditImport(TableImport):
 
     def __init__(self, *, by: User) -> None:
         self.by = by
+        self._policies: dict[tuple[int, int], PolicyRules] = {}
 
     @property
     def org_path(self) -> str:
@@ -121,6 +124,8 @@ class CreditImport(TableImport):
                 row.reject("身份证号", _("找不到该身份证号的教师，或该教师不在您的管理范围内"))
                 continue
             row.label = f"{teacher.name}（{teacher.id_number_masked}）"
+            if not self._within_duties(row, teacher):
+                continue
             key: RowKey = (
                 teacher.pk,
                 values["year"],
@@ -154,6 +159,32 @@ class CreditImport(TableImport):
                     % {"amount": amount, "unit": Unit(unit).label},
                 )
 
+    def _within_duties(self, row: ParsedRow, teacher: Teacher) -> bool:
+        """Reject a row for the importer's own record, or above the policy's bound per entry."""
+        values = row.values
+        try:
+            ensure_not_self(self.by, teacher.user_id, _("导入本行学时"), error=CellError)
+        except CellError as exc:
+            row.reject("身份证号", str(exc))
+            return False
+        try:
+            check_entry_amount(
+                self._rules(teacher.region_id, values["year"]),
+                values["category"],
+                values["amount"],
+                values["unit"],
+            )
+        except CreditError as exc:
+            row.reject("数量", str(exc))
+            return False
+        return True
+
+    def _rules(self, region_id: int, year: int) -> PolicyRules:
+        key = (region_id, year)
+        if key not in self._policies:
+            self._policies[key] = rules_for(region_id, year)
+        return self._policies[key]
+
     def _teachers(self, digests: Iterable[str]) -> dict[str, Teacher]:
         found: dict[str, Teacher] = {}
         pending = list(set(digests))
@@ -163,7 +194,13 @@ class CreditImport(TableImport):
             found.update(
                 (t.id_number_hash, t)
                 for t in visible.filter(id_number_hash__in=values_in(batch)).only(
-                    "pk", "name", "id_number_hash", "id_number_masked", "region_id", "org_path"
+                    "pk",
+                    "name",
+                    "id_number_hash",
+                    "id_number_masked",
+                    "region_id",
+                    "org_path",
+                    "user_id",
                 )
             )
         return found

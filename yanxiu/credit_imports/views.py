@@ -16,13 +16,18 @@ from django.views.decorators.http import require_POST
 
 from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credit_imports.importer import CreditImport, write_template
-from yanxiu.imports.engine import ImportFailed, commit_import, preview_import, write_error_report
+from yanxiu.imports.engine import (
+    ImportFailed,
+    commit_import,
+    error_page,
+    preview_import,
+    write_error_report,
+)
 from yanxiu.imports.forms import TableUploadForm
 from yanxiu.imports.models import ImportJob, ImportJobQuerySet
 from yanxiu.imports.tables import CONTENT_TYPES, WRITE_FORMATS
 from yanxiu.web.http import AuthedHttpRequest
 
-SHOWN_ERRORS = 200
 RECENT_JOBS = 10
 
 
@@ -52,7 +57,7 @@ def import_page(request: AuthedHttpRequest) -> HttpResponse:
             CreditImport(by=request.user), form.cleaned_data["file"], by=request.user
         )
         return redirect("credit_imports:job", pk=job.pk)
-    jobs = _jobs(request).select_related("created_by")[:RECENT_JOBS]
+    jobs = _jobs(request).select_related("created_by").defer("report")[:RECENT_JOBS]
     return render(request, "credit_imports/import.html", {"form": form, "jobs": jobs})
 
 
@@ -60,15 +65,10 @@ def import_page(request: AuthedHttpRequest) -> HttpResponse:
 def job_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_certifier(request)
     job = get_object_or_404(_jobs(request), pk=pk)
-    errors = job.errors()
     return render(
         request,
         "credit_imports/job.html",
-        {
-            "job": job,
-            "errors": errors[:SHOWN_ERRORS],
-            "hidden_errors": max(0, len(errors) - SHOWN_ERRORS),
-        },
+        {"job": job, "errors": error_page(job, request.GET.get("page"))},
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 from typing import Any
 
 import yaml
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,12 +38,20 @@ class ManualEntryForm(forms.Form):
     reason = forms.CharField(
         label=_("说明"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # A fresh token in every rendered form: submitting it twice certifies one entry.
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=64,
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]+$")],
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["year"].initial = timezone.localdate().year
         self.fields["occurred_on"].initial = timezone.localdate()
+        self.fields["idempotency_key"].initial = secrets.token_urlsafe(24)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -89,6 +89,9 @@ class CreditEntry(models.Model):
         related_name="reversal",
         verbose_name=_("冲销的记录"),
     )
+    # The token of the form that certified a manual entry: the same form submitted again
+    # (a double click, a retry, eight tabs at once) finds this entry instead of adding one.
+    idempotency_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CreditEntryQuerySet.as_manager()
@@ -115,6 +118,11 @@ class CreditEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(source_id__isnull=False) | ~Q(reason=""),
                 name="manual_credit_needs_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["certified_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="one_entry_per_submitted_form",
             ),
         ]
 

@@ -132,6 +132,19 @@ class PolicyRules:
     def periods_ending_in(self, year: int) -> tuple[PeriodRule, ...]:
         return tuple(p for p in self.periods if p.end.year == year)
 
+    def max_entry(self, category: str, unit: str) -> Decimal:
+        """The most one entry typed by hand or imported may hold, in ``unit``: the
+        category's yearly cap where the policy sets one, else the year's total.
+
+        No single activity earns more than a year's requirement, so a bigger figure is
+        a typing slip (or 999,999.99 hours certified to oneself).
+        """
+        limit = self.caps.get(category) or self.total
+        if unit == self.unit:
+            return limit
+        per_credit = self.hours_per_credit[category]
+        return limit * per_credit if unit == Unit.HOUR else limit / per_credit
+
     def to_document(self) -> dict[str, Any]:
         """The JSON-ready document this rule set was read from (numbers as plain numbers)."""
         return {

@@ -18,6 +18,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yanxiu.core.duties import ensure_not_self
 from yanxiu.credits.models import (
     ActivityType,
     Category,
@@ -54,11 +55,14 @@ def post_credit(
     occurred_on: datetime.date,
     reason: str = "",
     activity_type: str = "",
+    idempotency_key: str = "",
 ) -> CreditEntry:
     """Add a certified credit to the teacher's ledger (one live entry per teacher and source).
 
     ``source`` is the class, course, project, activity, artifact or declaration the
     credit comes from, or None for a manual entry, which then needs a ``reason``.
+    An entry already posted by ``certified_by`` with the same ``idempotency_key`` is
+    returned instead of posting another.
     """
     amount = Decimal(amount)
     if category not in Category.values:
@@ -94,19 +98,76 @@ def post_credit(
         occurred_on=occurred_on,
         certified_by=certified_by,
         certified_at=timezone.now(),
+        idempotency_key=idempotency_key,
     )
     try:
-        # Only a sourced posting can hit the uniqueness constraint, so only it needs a
-        # savepoint to turn that error into DuplicateCredit inside a caller's transaction.
-        with transaction.atomic(savepoint=source is not None):
+        # Only a sourced or keyed posting can hit a uniqueness constraint, so only it needs
+        # a savepoint to turn that error into an answer inside a caller's transaction.
+        with transaction.atomic(savepoint=source is not None or bool(idempotency_key)):
             if source is not None:
                 entry.source_generation = _next_generation(teacher, source_type, source.pk)
             entry.save()
             _add_to_totals(entry)
     except IntegrityError as exc:
-        # Two postings for the same source raced; the constraint kept one.
+        # Two postings for the same source or the same form raced; the constraint kept one.
+        earlier = _posted_with_key(certified_by, idempotency_key)
+        if earlier is not None:
+            return earlier
         raise _duplicate(teacher, entry.source_label) from exc
     return entry
+
+
+def _posted_with_key(by: User, key: str) -> CreditEntry | None:
+    if not key:
+        return None
+    return CreditEntry.objects.filter(certified_by=by, idempotency_key=key).first()
+
+
+def certify_manual_entry(
+    *,
+    teacher: Teacher,
+    year: int,
+    category: str,
+    amount: Decimal,
+    unit: str,
+    occurred_on: datetime.date,
+    reason: str,
+    activity_type: str = "",
+    by: User,
+    idempotency_key: str = "",
+) -> CreditEntry:
+    """学时补登: a credit certified by hand, never to oneself, within the policy's bound.
+
+    Submitting the same form again (same ``idempotency_key``) returns the first entry.
+    """
+    earlier = _posted_with_key(by, idempotency_key)
+    if earlier is not None:
+        return earlier
+    ensure_not_self(by, teacher.user_id, _("认定学时"), error=CreditError)
+    check_entry_amount(rules_for(teacher.region_id, year), category, Decimal(amount), unit)
+    return post_credit(
+        teacher=teacher,
+        year=year,
+        category=category,
+        amount=amount,
+        unit=unit,
+        source=None,
+        certified_by=by,
+        occurred_on=occurred_on,
+        reason=reason,
+        activity_type=activity_type,
+        idempotency_key=idempotency_key,
+    )
+
+
+def check_entry_amount(rules: PolicyRules, category: str, amount: Decimal, unit: str) -> None:
+    """Refuse an amount typed by hand or imported above what the policy allows one entry."""
+    limit = rules.max_entry(category, unit)
+    if amount > limit:
+        raise CreditError(
+            _("单条记录最多 %(limit)s %(unit)s（依据本年度学时政策），请核对数量")
+            % {"limit": f"{limit:.2f}", "unit": Unit(unit).label}
+        )
 
 
 def _next_generation(teacher: Teacher, source_type: ContentType | None, source_id: int) -> int:

@@ -26,7 +26,12 @@ from yanxiu.credits.selectors import (
     policy_region,
     teacher_status,
 )
-from yanxiu.credits.services import CreditError, post_credit, reverse_entry, save_policy
+from yanxiu.credits.services import (
+    CreditError,
+    certify_manual_entry,
+    reverse_entry,
+    save_policy,
+)
 from yanxiu.orgs.models import School
 from yanxiu.web.http import AuthedHttpRequest
 
@@ -114,17 +119,17 @@ def entry_create(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            entry = post_credit(
+            entry = certify_manual_entry(
                 teacher=data["teacher"],
                 year=data["year"],
                 category=data["category"],
                 amount=data["amount"],
                 unit=data["unit"],
-                source=None,
-                certified_by=request.user,
                 occurred_on=data["occurred_on"],
                 reason=data["reason"],
                 activity_type=data["activity_type"],
+                by=request.user,
+                idempotency_key=data["idempotency_key"],
             )
         except CreditError as exc:
             form.add_error(None, str(exc))

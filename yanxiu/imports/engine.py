@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
 from django.core.files import File
-from django.db import transaction
+from django.core.paginator import Page, Paginator
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yanxiu.imports.models import ImportJob, Outcome, RowError
+from yanxiu.core.busy import is_database_busy
+from yanxiu.imports.models import COMMITTABLE, ImportJob, Outcome, RowError
 from yanxiu.imports.parsers import CellError, Parser, text
 from yanxiu.imports.tables import Table, UnreadableFile, read_table, write_table
 from yanxiu.orgs.models import User
@@ -37,6 +39,15 @@ logger = logging.getLogger(__name__)
 
 ERROR_COLUMN = "错误说明"
 ALREADY_DONE = gettext_lazy("该导入任务已处理，不能重复导入")
+LEFT_OUT = gettext_lazy("有错误（错误过多，未逐条记录；请先改正已列出的错误后重新导入）")
+# A report is kept with its job and read on every view of it. The reader bounds the rows
+# (IMPORT_MAX_ROWS); these bound what is kept of each, and how many rows keep their errors.
+REPORTED_ERROR_ROWS = 10_000
+ERRORS_PER_ROW = 5
+FILE_ERRORS = 100
+MESSAGE_CHARS = 200
+LABEL_CHARS = 60
+REPORT_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -238,13 +249,18 @@ def run_import(
         org_path=importer.org_path,
     )
     job.file.save(job.original_name, upload, save=False)
-    job.save()
+    try:
+        job.save()
+    except DatabaseError:
+        # No record points at the kept file (a busy database, say): do not leave it behind.
+        job.file.delete(save=False)
+        raise
     return _process(job, importer, commit=commit)
 
 
 def commit_import(job: ImportJob, importer: TableImport) -> ImportJob:
-    """Write a previewed job's valid rows, checking them again first."""
-    if job.kind != importer.kind or job.status != ImportJob.Status.PREVIEWED:
+    """Write a previewed (or failed) job's valid rows, checking them again first."""
+    if job.kind != importer.kind or job.status not in COMMITTABLE:
         raise ImportFailed(ALREADY_DONE)
     return _process(job, importer, commit=True)
 
@@ -264,7 +280,7 @@ def _process(job: ImportJob, importer: TableImport, *, commit: bool) -> ImportJo
             # The row lock makes a second, simultaneous commit of the same job wait, then stop.
             if (
                 not ImportJob.objects.select_for_update()
-                .filter(pk=job.pk, status=ImportJob.Status.PREVIEWED)
+                .filter(pk=job.pk, status__in=COMMITTABLE)
                 .exists()
             ):
                 raise ImportFailed(ALREADY_DONE)
@@ -275,6 +291,9 @@ def _process(job: ImportJob, importer: TableImport, *, commit: bool) -> ImportJo
     except ImportFailed:
         raise
     except Exception as exc:
+        if is_database_busy(exc):
+            # Nothing was written and the job is still committable: the user tries again.
+            raise
         logger.exception("import job %s failed", job.pk)
         job.status = ImportJob.Status.FAILED
         job.committed_at = None
@@ -292,13 +311,31 @@ def _record(job: ImportJob, evaluation: Evaluation) -> None:
     job.created_rows = counts[Outcome.CREATED]
     job.updated_rows = counts[Outcome.UPDATED]
     job.unchanged_rows = counts[Outcome.UNCHANGED]
+    detailed = 0
+    rows: list[list[Any]] = []
+    for row in evaluation.rows:
+        errors: list[list[str]] = []
+        if row.errors and detailed < REPORTED_ERROR_ROWS:
+            detailed += 1
+            errors = [
+                [e.column[:LABEL_CHARS], e.message[:MESSAGE_CHARS]]
+                for e in row.errors[:ERRORS_PER_ROW]
+            ]
+        rows.append([row.number, row.outcome, row.label[:LABEL_CHARS], errors])
     job.report = {
-        "file_errors": [list(error) for error in evaluation.file_errors],
-        "rows": [
-            [row.number, row.outcome, row.label, [[e.column, e.message] for e in row.errors]]
-            for row in evaluation.rows
+        "file_errors": [
+            [column[:LABEL_CHARS], message[:MESSAGE_CHARS]]
+            for column, message in evaluation.file_errors[:FILE_ERRORS]
         ],
+        "rows": rows,
     }
+    if detailed < job.rejected_rows:
+        job.report["errors_left_out"] = job.rejected_rows - detailed
+
+
+def error_page(job: ImportJob, number: str | None) -> Page[RowError]:
+    """One page of the job's errors (file-level first), ``REPORT_PAGE_SIZE`` a page."""
+    return Paginator(job.errors(), REPORT_PAGE_SIZE).get_page(number)
 
 
 def write_error_report(job: ImportJob, out: IO[bytes]) -> int:
@@ -310,7 +347,7 @@ def write_error_report(job: ImportJob, out: IO[bytes]) -> int:
     if job.file_errors:
         return write_table(out, "xlsx", [ERROR_COLUMN], [[_describe(e)] for e in job.file_errors])
     messages = {
-        report.row_number: "；".join(_describe(e) for e in report.errors)
+        report.row_number: "；".join(_describe(e) for e in report.errors) or str(LEFT_OUT)
         for report in job.row_reports(Outcome.REJECTED)
     }
     with job.file.open("rb") as source:

@@ -140,10 +140,19 @@ class ImportJob(models.Model):
         return self.file_errors + [error for row in rows for error in row.errors]
 
     @property
+    def errors_left_out(self) -> int:
+        """Rejected rows whose errors the report does not list (beyond its bound)."""
+        return int(self.report.get("errors_left_out", 0))
+
+    @property
     def can_commit(self) -> bool:
-        return self.status == self.Status.PREVIEWED and self.valid_rows > 0 and self.has_file
+        return self.status in COMMITTABLE and self.valid_rows > 0 and self.has_file
 
     @property
     def has_file(self) -> bool:
         """The uploaded file is still kept (the retention period deletes it)."""
         return bool(self.file)
+
+
+# A failed commit wrote nothing, so it may be tried again.
+COMMITTABLE = (ImportJob.Status.PREVIEWED, ImportJob.Status.FAILED)

@@ -21,15 +21,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yanxiu.core.uploads_serving import serve_upload
-from yanxiu.imports.engine import ImportFailed, commit_import, preview_import, write_error_report
+from yanxiu.imports.engine import (
+    ImportFailed,
+    commit_import,
+    error_page,
+    preview_import,
+    write_error_report,
+)
 from yanxiu.imports.forms import TableUploadForm
 from yanxiu.imports.models import ImportJob, ImportJobQuerySet
 from yanxiu.imports.tables import CONTENT_TYPES, WRITE_FORMATS
 from yanxiu.orgs.roster import RosterImport, export_roster, write_template
 from yanxiu.web.http import AuthedHttpRequest
 
-# The page lists this many errors; the downloadable report has them all.
-SHOWN_ERRORS = 200
 RECENT_JOBS = 10
 
 
@@ -50,18 +54,15 @@ def _job_response(request: AuthedHttpRequest, job: ImportJob) -> HttpResponse:
     url = reverse("roster:job", args=[job.pk])
     if not _is_htmx(request):
         return redirect(url)
-    response = render(request, "orgs/_roster_job.html", {**_job_context(job), "partial": True})
+    response = render(
+        request, "orgs/_roster_job.html", {**_job_context(request, job), "partial": True}
+    )
     response["HX-Push-Url"] = url
     return response
 
 
-def _job_context(job: ImportJob) -> dict[str, object]:
-    errors = job.errors()
-    return {
-        "job": job,
-        "errors": errors[:SHOWN_ERRORS],
-        "hidden_errors": max(0, len(errors) - SHOWN_ERRORS),
-    }
+def _job_context(request: AuthedHttpRequest, job: ImportJob) -> dict[str, object]:
+    return {"job": job, "errors": error_page(job, request.GET.get("page"))}
 
 
 @login_required
@@ -84,7 +85,7 @@ def import_page(request: AuthedHttpRequest) -> HttpResponse:
 def job_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_roster_manager(request)
     job = get_object_or_404(_roster_jobs(request), pk=pk)
-    return render(request, "orgs/roster_job.html", _job_context(job))
+    return render(request, "orgs/roster_job.html", _job_context(request, job))
 
 
 @login_required

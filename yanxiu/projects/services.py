@@ -31,11 +31,13 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from yanxiu.core.duties import ensure_not_self
 from yanxiu.credits.models import CreditEntry, Unit
 from yanxiu.credits.services import CreditError, post_credit
 from yanxiu.imports.parsers import CellError, parse_bool
@@ -357,6 +359,23 @@ def resubmit_project(
     return project
 
 
+def _ensure_not_own(project: SchoolProject, by: User, action: str) -> None:
+    """Nobody decides on a project they created, submitted, lead or take part in."""
+    people: set[int | None] = {project.created_by_id}
+    people.update(project.revisions.values_list("submitted_by_id", flat=True))
+    people.update(
+        project.events.filter(to_state=ProjectState.EVIDENCE_SUBMITTED).values_list(
+            "by_id", flat=True
+        )
+    )
+    people.update(
+        Teacher.objects.filter(Q(pk=project.leader_id) | Q(training_projects=project)).values_list(
+            "user_id", flat=True
+        )
+    )
+    ensure_not_self(by, people, action, error=NotAllowed)
+
+
 def _review(project: SchoolProject, by: User, action: str) -> SchoolProject:
     project = _locked(project)
     if by.has_perm("projects.change_project", project) and not by.has_perm(
@@ -364,6 +383,7 @@ def _review(project: SchoolProject, by: User, action: str) -> SchoolProject:
     ):
         raise NotAllowed(_("学校管理员不能审批本校的项目，项目须由培训中心审批。"))
     _require(by, "projects.review_project", project, _("只有培训中心可以审批项目。"))
+    _ensure_not_own(project, by, action)
     if project.state not in UNDER_REVIEW_STATES:
         raise _refuse_state(project, action)
     return project
@@ -402,6 +422,7 @@ def reject_project(project: SchoolProject, *, by: User, comment: str) -> SchoolP
     """Refuse an application under review, or the evidence of a finished project."""
     project = _locked(project)
     _require(by, "projects.review_project", project, _("只有培训中心可以作出不通过的决定。"))
+    _ensure_not_own(project, by, _("作出不通过的决定"))
     if project.state not in {*UNDER_REVIEW_STATES, ProjectState.EVIDENCE_SUBMITTED}:
         raise _refuse_state(project, _("作出不通过的决定"))
     if not comment.strip():
@@ -641,6 +662,7 @@ def certify_project(
     """Evaluate and certify the project; post each participant's credits once. Returns entries."""
     project = _locked(project)
     _require(by, "projects.certify_project", project, _("只有培训中心可以认定项目学分。"))
+    _ensure_not_own(project, by, _("认定"))
     if project.state in RUNNING_STATES:
         raise ProjectError(_("学校尚未提交实施材料，不能认定。"))
     if project.state != ProjectState.EVIDENCE_SUBMITTED:

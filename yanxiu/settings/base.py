@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yanxiu.web.audit.LazyActorAuditlogMiddleware",
+    "yanxiu.core.busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "yanxiu.urls"
@@ -136,6 +137,16 @@ UPLOAD_URL_EXPIRY_SECONDS = 300
 # Uploaded roster and credit files are read in memory up to this size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# Limits on an imported spreadsheet, checked before it is parsed (yanxiu/imports/tables.py):
+# a file of 647 KB can unpack into millions of rows. The parser itself runs in a child
+# process that may use at most IMPORT_PARSER_MEMORY_BYTES and IMPORT_PARSE_SECONDS.
+IMPORT_MAX_FILE_BYTES = 20 * 1024 * 1024
+IMPORT_MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+IMPORT_MAX_COMPRESSION_RATIO = 100
+IMPORT_MAX_ROWS = 300_000
+IMPORT_PARSER_MEMORY_BYTES = 768 * 1024 * 1024
+IMPORT_PARSE_SECONDS = 60
 
 # SQLite tuning for the demo and the SQLite test run: WAL, write transactions
 # that take the lock up front, and a busy timeout instead of "database is locked".

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yanxiu.core.duties import ensure_not_self
 from yanxiu.core.throttle import AttemptLimit
 from yanxiu.credits.services import CreditError, DuplicateCredit, post_credit
 from yanxiu.imports.tables import UnreadableFile, read_table
@@ -344,6 +345,7 @@ def approve(enrollment: Enrollment, *, by: User, note: str = "") -> Enrollment:
     if old == EnrollmentStatus.PENDING_SCHOOL:
         if not by.has_perm("training.approve_for_school", enrollment):
             raise TrainingError(_("只有该教师所在学校的管理员可以审核此报名"))
+        ensure_not_self(by, enrollment.teacher.user_id, _("审核该报名"), error=TrainingError)
         if course.approval == Approval.SCHOOL_CENTER:
             enrollment.status = EnrollmentStatus.PENDING_CENTER
         else:
@@ -351,6 +353,7 @@ def approve(enrollment: Enrollment, *, by: User, note: str = "") -> Enrollment:
     elif old == EnrollmentStatus.PENDING_CENTER:
         if not by.has_perm("training.approve_for_center", enrollment):
             raise TrainingError(_("只有培训中心可以审核此报名"))
+        ensure_not_self(by, enrollment.teacher.user_id, _("审核该报名"), error=TrainingError)
         _admit(enrollment, timezone.now())
     else:
         raise TrainingError(
@@ -381,6 +384,7 @@ def reject(enrollment: Enrollment, *, by: User, reason: str) -> Enrollment:
         )
     if not allowed:
         raise TrainingError(_("您无权审核此报名"))
+    ensure_not_self(by, enrollment.teacher.user_id, _("审核该报名"), error=TrainingError)
     if not reason.strip():
         raise TrainingError(_("不同意报名时必须填写原因"))
     enrollment.status = EnrollmentStatus.REJECTED
