@@ -202,6 +202,10 @@ CACHES: dict[str, dict[str, Any]] = {
 TRAINING_SIGN_IN_CODE_FAILURES = 5
 TRAINING_SIGN_IN_CODE_WINDOW = timedelta(minutes=10)
 TRAINING_SIGN_IN_LINK_MAX_AGE = timedelta(minutes=3)
+# ID numbers on an uploaded paper sign-in sheet that match nobody admitted, per uploader
+# and window, for uploaders who do not manage the region's roster (each is a guess).
+TRAINING_SHEET_UNKNOWN_IDS = 30
+TRAINING_SHEET_UNKNOWN_IDS_WINDOW = timedelta(days=1)
 
 # ---------------------------------------------------------------- login throttling (django-axes)
 # A username at one address is locked after 5 failures within 15 minutes, for 15 minutes;

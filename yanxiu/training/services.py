@@ -36,6 +36,7 @@ from yanxiu.orgs.models import (
     Teacher,
     User,
 )
+from yanxiu.orgs.scoping import scope_of
 from yanxiu.training import codes
 from yanxiu.training.models import (
     ACTIVE_STATUSES,
@@ -694,11 +695,14 @@ def import_sign_in_sheet(session: Session, *, by: User, name: str, content: byte
     by_name: dict[tuple[str, str], list[Teacher]] = {}
     for t in admitted.values():
         by_name.setdefault((t.name, t.school.name), []).append(t)
+    matched = [
+        (line, *_match_row(row, id_col, name_col, school_col, by_hash, by_name))
+        for line, row in enumerate(table.rows, start=table.first_row_number)
+        if any(row)
+    ]
+    _limit_unknown_id_numbers(session, by, sum(1 for m in matched if m[2] == _unknown_id()))
     reason = _("纸质签到表导入：%(file)s") % {"file": name}
-    for line, row in enumerate(table.rows, start=table.first_row_number):
-        if not any(row):
-            continue
-        teacher, problem = _match_row(row, id_col, name_col, school_col, by_hash, by_name)
+    for line, teacher, problem in matched:
         if teacher is None:
             report.rows.append(SheetRow(line, False, problem))
             continue
@@ -714,6 +718,34 @@ def import_sign_in_sheet(session: Session, *, by: User, name: str, content: byte
         )
         report.rows.append(SheetRow(line, True, teacher.name))
     return report
+
+
+def _unknown_id() -> str:
+    return _("身份证号不在本班录取名单中")
+
+
+def _limit_unknown_id_numbers(session: Session, by: User, unknown: int) -> None:
+    """Refuse a sheet once its uploader has tried too many ID numbers of nobody admitted.
+
+    Which row matched which learner tells whether a guessed number is right, so a
+    course organizer who does not manage the region's roster could otherwise test
+    candidate numbers sheet by sheet. Those who manage it see the numbers already.
+    """
+    if unknown == 0 or scope_of(by).manages(session.course.org_path):
+        return
+    attempts = AttemptLimit(
+        "sign-in-sheet-id",
+        limit=settings.TRAINING_SHEET_UNKNOWN_IDS,
+        window=settings.TRAINING_SHEET_UNKNOWN_IDS_WINDOW,
+    )
+    now = timezone.now()
+    for _attempt in range(unknown):
+        if attempts.begin(str(by.pk), now) is not None:
+            raise TrainingError(
+                _(
+                    "签到表中与本班录取名单不符的身份证号过多，已整体退回；请核对后重传，或请培训中心导入"
+                )
+            )
 
 
 def _match_row(
@@ -735,7 +767,7 @@ def _match_row(
             return None, str(exc)
         teacher = by_hash.get(idnumbers.digest(number))
         if teacher is None:
-            return None, _("身份证号%(id)s不在本班录取名单中") % {"id": idnumbers.mask(number)}
+            return None, _unknown_id()
         return teacher, ""
     name, school = cell(name_col), cell(school_col)
     if not name or not school:
