@@ -132,10 +132,10 @@ def test_nonsense_filters_do_not_break_the_catalog(client, teacher, course):
     assert client.get(reverse("training:course_list") + "?subject=abc&stage=x").status_code == 200
 
 
-def test_a_calendar_month_out_of_range_is_not_found(client, teacher):
+def test_a_calendar_month_out_of_range_is_a_bad_request(client, teacher):
     login(client, teacher.user)
-    assert client.get(reverse("training:calendar") + "?year=9999&month=12").status_code == 404
-    assert client.get(reverse("training:calendar") + "?year=2026&month=13").status_code == 404
+    assert client.get(reverse("training:calendar") + "?year=9999&month=12").status_code == 400
+    assert client.get(reverse("training:calendar") + "?year=2026&month=13").status_code == 400
 
 
 def test_the_course_page_for_the_center_stays_cheap_with_many_enrollments(
