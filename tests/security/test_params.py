@@ -47,7 +47,7 @@ from yanxiu.orgs.models import (
     User,
     Zone,
 )
-from yanxiu.projects.models import SchoolProject
+from yanxiu.projects.models import ProjectRevision, SchoolProject
 from yanxiu.training.models import Enrollment
 from yanxiu.web.management.commands.demo import DEMO_EXTRAS
 
@@ -106,6 +106,12 @@ def _demo_region(settings: Any, tmp_path: Any) -> None:
     create_region(plan_region(60, 1))
     for command in DEMO_EXTRAS:
         call_command(command, stdout=StringIO(), stderr=StringIO())
+    # A second revision opens the compare page, whose ?a= and ?b= the crawl then meets.
+    revision = ProjectRevision.objects.order_by("pk").first()
+    assert revision is not None
+    revision.pk = None
+    revision.number = revision.project.revisions.count() + 1
+    revision.save()
 
 
 def _personas() -> dict[str, User]:

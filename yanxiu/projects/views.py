@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
-from yanxiu.core.params import year_param
+from yanxiu.core.params import id_param, year_param
 from yanxiu.credits.models import CreditEntry
 from yanxiu.imports.tables import write_table
 from yanxiu.orgs.models import Region, School, User
@@ -385,8 +385,8 @@ def revision_compare(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("至少需要两个申报版本才能比较。"))
         return redirect("projects:detail", pk=pk)
     by_number = {r.number: r for r in revisions}
-    old = by_number.get(int(request.GET.get("a") or revisions[-2].number), revisions[-2])
-    new = by_number.get(int(request.GET.get("b") or revisions[-1].number), revisions[-1])
+    old = by_number.get(id_param(request, "a") or revisions[-2].number, revisions[-2])
+    new = by_number.get(id_param(request, "b") or revisions[-1].number, revisions[-1])
     context = {
         "project": project,
         "revisions": revisions,
