@@ -127,9 +127,14 @@ def test_a_school_admin_nominates_only_teachers_not_yet_in_the_class(
     assert f'<option value="{teacher.pk}">' not in page
 
 
-def test_nonsense_filters_do_not_break_the_catalog(client, teacher, course):
+def test_an_unknown_stage_filter_does_not_break_the_catalog(client, teacher, course):
     login(client, teacher.user)
-    assert client.get(reverse("training:course_list") + "?subject=abc&stage=x").status_code == 200
+    assert client.get(reverse("training:course_list") + "?stage=x").status_code == 200
+
+
+def test_a_subject_filter_that_is_no_id_is_a_bad_request(client, teacher, course):
+    login(client, teacher.user)
+    assert client.get(reverse("training:course_list") + "?subject=abc").status_code == 400
 
 
 def test_a_calendar_month_out_of_range_is_a_bad_request(client, teacher):

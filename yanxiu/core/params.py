@@ -59,12 +59,10 @@ def parse_year(raw: str, *, name: str = "year") -> int:
     return value
 
 
-def year_param(request: HttpRequest, name: str = "year", *, default: int | None = None) -> int:
-    """The year in ``request.GET[name]``; absent or empty means ``default`` (this year)."""
+def year_param(request: HttpRequest, name: str = "year") -> int:
+    """The year in ``request.GET[name]``; absent or empty means this year."""
     raw = request.GET.get(name, "").strip()
-    if not raw:
-        return default if default is not None else timezone.localdate().year
-    return parse_year(raw, name=name)
+    return parse_year(raw, name=name) if raw else timezone.localdate().year
 
 
 def month_param(request: HttpRequest, name: str = "month") -> int:
