@@ -249,6 +249,11 @@ def test_junk_parameters_never_give_a_server_error(
 THIRTY_DIGITS = "9" * 30
 
 
+def _as_teacher(client: Client, teacher: Teacher) -> Client:
+    assert teacher.user is not None
+    return login(client, teacher.user)
+
+
 def _token_client(user: User) -> TokenClient:
     _token, key = issue_token(user, name="测试")
     return TokenClient(key)
@@ -282,21 +287,21 @@ def test_the_progress_warnings_refuse_a_year_out_of_range(
 
 @pytest.mark.parametrize("year", ["0", THIRTY_DIGITS])
 def test_my_credits_refuse_a_year_out_of_range(client: Client, teacher: Teacher, year: str) -> None:
-    login(client, teacher.user)
+    _as_teacher(client, teacher)
     assert client.get(f"/credits/me/?year={year}").status_code == 400
 
 
 def test_the_training_calendar_refuses_a_year_of_thirty_digits(
     client: Client, teacher: Teacher
 ) -> None:
-    login(client, teacher.user)
+    _as_teacher(client, teacher)
     assert client.get(f"/training/calendar/?year={THIRTY_DIGITS}&month=1").status_code == 400
 
 
 def test_the_training_calendar_offers_no_link_to_a_month_it_would_refuse(
     client: Client, teacher: Teacher
 ) -> None:
-    login(client, teacher.user)
+    _as_teacher(client, teacher)
     page = client.get(f"/training/calendar/?year={MIN_YEAR}&month=1").content.decode()
     assert f"year={MIN_YEAR - 1}" not in page
     assert f"year={MIN_YEAR}&month=2" in page
@@ -324,7 +329,7 @@ def test_an_api_year_beyond_next_year_is_refused(bureau_admin: User) -> None:
 def test_no_document_is_issued_for_a_year_outside_any_record(
     client: Client, teacher: Teacher, year: int
 ) -> None:
-    login(client, teacher.user)
+    _as_teacher(client, teacher)
     response = client.get(f"/certificates/{teacher.pk}/{year}/transcript.pdf")
     assert response.status_code == 404
     assert not IssuedDocument.objects.exists()
@@ -333,7 +338,7 @@ def test_no_document_is_issued_for_a_year_outside_any_record(
 def test_no_document_is_issued_for_a_year_before_the_teacher_started(
     client: Client, teacher: Teacher
 ) -> None:
-    login(client, teacher.user)
+    _as_teacher(client, teacher)
     year = teacher.teaching_since - 1
     response = client.get(f"/certificates/{teacher.pk}/{year}/transcript.pdf")
     assert response.status_code == 404
@@ -341,7 +346,7 @@ def test_no_document_is_issued_for_a_year_before_the_teacher_started(
 
 
 def test_a_transcript_of_a_year_on_record_is_still_issued(client: Client, teacher: Teacher) -> None:
-    login(client, teacher.user)
+    _as_teacher(client, teacher)
     response = client.get(f"/certificates/{teacher.pk}/{teacher.teaching_since}/transcript.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
