@@ -124,6 +124,7 @@ def _demo_region(settings: Any, tmp_path: Any) -> None:
     # Two revisions of every project open the compare page (whichever project the crawl
     # meets first), and with it the page's ?a= and ?b=.
     author = User.objects.order_by("pk").first()
+    assert author is not None
     for project in SchoolProject.objects.all():
         start = project.revisions.count()
         for number in (start + 1, start + 2):
