@@ -106,3 +106,29 @@ def test_a_school_admin_sees_the_monthly_record_with_its_chart(phone_page, schoo
     phone_page.goto("/learning/participation/")
     assert "张老师" in phone_page.locator("table").inner_text()
     phone_page.locator("[data-chart=participation] svg").wait_for()
+
+
+def test_the_player_says_time_is_not_counted_while_the_server_cannot_count_it(page):
+    get_store().clear()
+    teacher = TeacherFactory(user=UserFactory(username="outage"))
+    unit = VideoUnitFactory(
+        course__region=teacher.region, kind=UnitKind.PAGE, body="导读", duration_seconds=600
+    )
+    admit(teacher, unit.course)
+    store_down = {"now": True}
+
+    def heartbeat(route):
+        if store_down["now"]:
+            body = '{"detail": "学习计时服务暂时不可用", "code": "study_store_unavailable"}'
+            route.fulfill(status=503, body=body, content_type="application/json")
+        else:
+            route.continue_()
+
+    page.route("**/api/learning/heartbeat", heartbeat)
+    log_in(page, "outage")
+    page.goto(f"/learning/units/{unit.pk}/")
+    outage = page.get_by_text("学习时长暂未计入，正在重试…")
+    expect(outage).to_be_visible()
+    store_down["now"] = False
+    # The first retry comes 2 s after the failure; its answer clears the message.
+    expect(outage).to_be_hidden(timeout=10_000)

@@ -114,7 +114,7 @@ def test_the_health_probe_answers_over_plain_http(server):
     answer = server.fetch("/healthz")
 
     assert answer.status == 200
-    assert answer.body == b"ok"
+    assert json.loads(answer.body)["status"] == "ok"
 
 
 def test_plain_http_pages_redirect_to_https(server):

@@ -127,15 +127,20 @@ def test_a_school_admin_nominates_only_teachers_not_yet_in_the_class(
     assert f'<option value="{teacher.pk}">' not in page
 
 
-def test_nonsense_filters_do_not_break_the_catalog(client, teacher, course):
+def test_an_unknown_stage_filter_does_not_break_the_catalog(client, teacher, course):
     login(client, teacher.user)
-    assert client.get(reverse("training:course_list") + "?subject=abc&stage=x").status_code == 200
+    assert client.get(reverse("training:course_list") + "?stage=x").status_code == 200
 
 
-def test_a_calendar_month_out_of_range_is_not_found(client, teacher):
+def test_a_subject_filter_that_is_no_id_is_a_bad_request(client, teacher, course):
     login(client, teacher.user)
-    assert client.get(reverse("training:calendar") + "?year=9999&month=12").status_code == 404
-    assert client.get(reverse("training:calendar") + "?year=2026&month=13").status_code == 404
+    assert client.get(reverse("training:course_list") + "?subject=abc").status_code == 400
+
+
+def test_a_calendar_month_out_of_range_is_a_bad_request(client, teacher):
+    login(client, teacher.user)
+    assert client.get(reverse("training:calendar") + "?year=9999&month=12").status_code == 400
+    assert client.get(reverse("training:calendar") + "?year=2026&month=13").status_code == 400
 
 
 def test_the_course_page_for_the_center_stays_cheap_with_many_enrollments(

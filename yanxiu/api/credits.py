@@ -19,7 +19,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from yanxiu.api.pagination import Pages
-from yanxiu.api.schemas import responses
+from yanxiu.api.schemas import Year, responses
 from yanxiu.credits.models import Category, CreditEntry
 from yanxiu.credits.policy import policy_in_force, rules_for
 from yanxiu.credits.selectors import (
@@ -36,7 +36,6 @@ router = Router(tags=["credits"])
 
 MAX_ID = 2**63 - 1
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Year = Annotated[int, Field(ge=2000, le=2100, description="年度，默认今年")]
 
 
 def _caller(request: HttpRequest) -> User:

@@ -19,11 +19,15 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from yanxiu.core.busy import busy_response, is_database_busy
 from yanxiu.learning.services import LearningError
+from yanxiu.learning.store import StudyStoreUnavailable
 from yanxiu.projects.services import NotAllowed, ProjectError
 from yanxiu.training.services import SignInThrottled, TrainingError
 
 # A domain service refused the action; str() is the Chinese reason. 403 when the caller
 # may not act at all, 400 when the state or the data forbids it.
+# What a caller sees (503) while the study store is down; the player retries on it.
+STUDY_STORE_UNAVAILABLE = "study_store_unavailable"
+
 REFUSALS: tuple[type[ValueError], ...] = (ProjectError, TrainingError, LearningError)
 
 
@@ -169,6 +173,18 @@ def install(api: NinjaAPI) -> None:
     def on_unparsable_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
         return api.create_response(
             request, {"detail": _("上传的表单内容无法解析，请检查文件后重新上传")}, status=400
+        )
+
+    @api.exception_handler(StudyStoreUnavailable)
+    def on_study_store_down(request: HttpRequest, exc: StudyStoreUnavailable) -> HttpResponse:
+        # The player retries on this code; nothing of the heartbeat was counted.
+        return api.create_response(
+            request,
+            {
+                "detail": _("学习计时服务暂时不可用，本次学习时长未计入，请稍后重试"),
+                "code": STUDY_STORE_UNAVAILABLE,
+            },
+            status=503,
         )
 
     @api.exception_handler(Http404)

@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from yanxiu.api.auth import StudyPassAuth, TokenAuth
-from yanxiu.api.schemas import responses
+from yanxiu.api.schemas import UnavailableOut, responses
 from yanxiu.learning import passes, services
 from yanxiu.learning.judge import Heartbeat
 from yanxiu.orgs.models import Teacher, User
@@ -68,7 +68,7 @@ def _learner(request: HttpRequest) -> passes.LearnerRef:
 @router.post(
     "/heartbeat",
     auth=STUDY_AUTH,
-    response=responses(VerdictOut, 400, 403),
+    response={**responses(VerdictOut, 400, 403), 503: UnavailableOut},
     url_name="learning_heartbeat",
 )
 def heartbeat(request: HttpRequest, payload: HeartbeatIn) -> VerdictOut:
@@ -95,7 +95,10 @@ def heartbeat(request: HttpRequest, payload: HeartbeatIn) -> VerdictOut:
 
 
 @router.post(
-    "/prompt", auth=STUDY_AUTH, response=responses(OkOut, 400, 403), url_name="learning_prompt"
+    "/prompt",
+    auth=STUDY_AUTH,
+    response={**responses(OkOut, 400, 403), 503: UnavailableOut},
+    url_name="learning_prompt",
 )
 def prompt(request: HttpRequest, payload: PromptIn) -> OkOut:
     """Answer the idle prompt ("还在学习吗?"); counting resumes with the next heartbeat."""

@@ -17,7 +17,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from yanxiu.api.pagination import Pages
-from yanxiu.api.schemas import responses
+from yanxiu.api.schemas import Year, responses
 from yanxiu.orgs.models import School, Teacher, User
 from yanxiu.orgs.scoping import scope_of
 from yanxiu.projects import selectors, services
@@ -34,7 +34,6 @@ router = Router(tags=["projects"])
 
 MAX_ID = 2**63 - 1
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Year = Annotated[int, Query(ge=2000, le=2100)]
 RevisionNumber = Annotated[int, Query(ge=1, le=1000)]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)]
 

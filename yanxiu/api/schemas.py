@@ -1,12 +1,34 @@
 """Schemas every router shares: the error bodies and the answers each operation documents."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+
+from yanxiu.core.params import MIN_YEAR, max_year, year_problem
+
+
+def _not_beyond_next_year(year: int) -> int:
+    # The upper bound moves with the calendar, so it cannot be a static ``le``.
+    if year_problem(year) is not None:
+        raise PydanticCustomError("less_than_equal", "too late", {"le": max_year()})
+    return year
+
+
+# A year parameter, in the range the pages accept (yanxiu/core/params.py).
+Year = Annotated[
+    int, Field(ge=MIN_YEAR, description="年度，默认今年"), AfterValidator(_not_beyond_next_year)
+]
 
 
 class ErrorOut(Schema):
     detail: str
+
+
+class UnavailableOut(Schema):
+    detail: str
+    code: str
 
 
 class FieldErrorOut(Schema):

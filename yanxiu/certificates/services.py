@@ -7,10 +7,12 @@ import re
 import secrets
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yanxiu.certificates.facts import document_facts
 from yanxiu.certificates.models import DocumentKind, IssuedDocument, content_digest
+from yanxiu.core.params import MIN_YEAR
 from yanxiu.orgs.models import Teacher, User
 
 # 10 random bytes = 80 bits = 16 base32 characters: far beyond guessing, short enough to type.
@@ -21,6 +23,22 @@ _CODE_RE = re.compile(r"^[A-Z2-7]{16}$")
 
 class DocumentRefused(ValueError):
     """The document cannot be issued; the message says why, in the user's language."""
+
+    # The page's answer: the year's record exists but does not allow the document.
+    status = 409
+
+
+class YearNotOnRecord(DocumentRefused):
+    """The year lies outside the teacher's record, so there is nothing to certify."""
+
+    status = 404
+
+
+def document_years(teacher: Teacher) -> range:
+    """The years a document may cover: from the teacher's start (not before the platform's
+    first year) to the year they left, or this year while they are in post."""
+    last = teacher.departed_on.year if teacher.departed_on else timezone.localdate().year
+    return range(max(MIN_YEAR, teacher.teaching_since), last + 1)
 
 
 def new_code() -> str:
@@ -40,14 +58,24 @@ def normalize_code(raw: str) -> str | None:
     return code if _CODE_RE.match(code) else None
 
 
+def _year_refusal(years: range) -> str:
+    if not years:
+        return _("该教师没有可出具证明的年度")
+    return _("只能出具 %(first)s 至 %(last)s 年度的证明") % {"first": years[0], "last": years[-1]}
+
+
 @transaction.atomic
 def issue_document(*, teacher: Teacher, year: int, kind: str, by: User) -> IssuedDocument:
     """Record a transcript or certificate of ``teacher`` for ``year`` and return it.
 
     Downloading again while the ledger has not changed returns the same document
     (same code), so repeated clicks do not multiply codes in circulation.
-    A certificate is only issued to a teacher who passed the year.
+    A certificate is only issued to a teacher who passed the year, and no document to a
+    year outside their record: a transcript of 1970 would still carry a valid code.
     """
+    years = document_years(teacher)
+    if year not in years:
+        raise YearNotOnRecord(_year_refusal(years))
     facts = document_facts(teacher, year, kind=kind)
     if kind == DocumentKind.CERTIFICATE and not facts["passed"]:
         raise DocumentRefused(_("本年度学时学分尚未达标，不能出具合格证书"))

@@ -22,6 +22,7 @@ from yanxiu.certificates.services import (
     revoke_document,
     valid_document,
 )
+from yanxiu.core.params import year_problem
 from yanxiu.credits.selectors import teacher_status
 from yanxiu.orgs.models import School, Teacher
 from yanxiu.orgs.scoping import scope_of
@@ -144,7 +145,9 @@ def download(request: AuthedHttpRequest, teacher_id: int, year: int, kind: str) 
     try:
         document = issue_document(teacher=teacher, year=year, kind=kind, by=request.user)
     except DocumentRefused as refused:
-        return render(request, "certificates/refused.html", {"message": str(refused)}, status=409)
+        return render(
+            request, "certificates/refused.html", {"message": str(refused)}, status=refused.status
+        )
     pdf = documents.render_pdf(document, request.build_absolute_uri)
     return _attachment(pdf, "application/pdf", documents.filename(document))
 
@@ -152,6 +155,8 @@ def download(request: AuthedHttpRequest, teacher_id: int, year: int, kind: str) 
 @login_required
 def school_certificates(request: AuthedHttpRequest, school_id: int, year: int) -> HttpResponse:
     """A zip of the certificates of every teacher of a school who passed the year."""
+    if year_problem(year) is not None:
+        raise Http404
     school = get_object_or_404(School.objects.visible_to(request.user), pk=school_id)
     if not request.user.has_perm("orgs.view_org_reports", school):
         raise PermissionDenied

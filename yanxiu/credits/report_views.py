@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from yanxiu.core.params import year_param
 from yanxiu.credits.models import Category
 from yanxiu.credits.reports import (
     Report,
@@ -30,11 +31,6 @@ from yanxiu.web.http import AuthedHttpRequest
 YEARS_SHOWN = 5
 
 
-def _year(request: AuthedHttpRequest) -> int:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else timezone.localdate().year
-
-
 def _check(request: AuthedHttpRequest, unit: Model) -> None:
     if not request.user.has_perm("orgs.view_org_reports", unit):
         raise PermissionDenied
@@ -42,7 +38,7 @@ def _check(request: AuthedHttpRequest, unit: Model) -> None:
 
 def _export(request: AuthedHttpRequest, unit: Region | Zone | School, fmt: str) -> HttpResponse:
     out = io.BytesIO()
-    year = _year(request)
+    year = year_param(request)
     write_export(out, fmt, request.user, unit, year)
     response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES[fmt])
     name = _("%(name)s-%(year)s-学时报表") % {"name": unit.name, "year": year}
@@ -78,7 +74,7 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if not scope.read_paths and not scope.is_superuser:
         raise PermissionDenied
-    year = _year(request)
+    year = year_param(request)
     region = Region.objects.filter(pk__in=scope.region_ids).order_by("pk").first()
     if region is not None and request.user.has_perm("orgs.view_org_reports", region):
         return redirect(report_url("region", region.pk, year))
@@ -98,7 +94,7 @@ def region(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _check(request, unit)
     if fmt := _export_format(request):
         return _export(request, unit, fmt)
-    return _page(request, region_report(request.user, unit, _year(request)))
+    return _page(request, region_report(request.user, unit, year_param(request)))
 
 
 @login_required
@@ -108,7 +104,7 @@ def zone(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _check(request, unit)
     if fmt := _export_format(request):
         return _export(request, unit, fmt)
-    return _page(request, zone_report(request.user, unit, _year(request)))
+    return _page(request, zone_report(request.user, unit, year_param(request)))
 
 
 @login_required
@@ -121,4 +117,4 @@ def school(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if fmt := _export_format(request):
         return _export(request, unit, fmt)
     show = request.GET.get("show", "")
-    return _page(request, school_report(request.user, unit, _year(request), show=show))
+    return _page(request, school_report(request.user, unit, year_param(request), show=show))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.params import id_param, parse_year, year_param
 from yanxiu.credits.forms import ManualEntryForm, PolicyForm, ReversalForm
 from yanxiu.credits.models import Category, CreditEntry, Policy
 from yanxiu.credits.policy import rules_for
@@ -39,10 +40,9 @@ PAGE_SIZE = 50
 
 
 def _year(request: AuthedHttpRequest) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    """The year asked for in the query string or, from the policy forms, in the POST."""
+    raw = (request.GET.get("year") or request.POST.get("year") or "").strip()
+    return parse_year(raw) if raw else timezone.localdate().year
 
 
 @login_required
@@ -99,10 +99,11 @@ def entry_list(request: AuthedHttpRequest) -> HttpResponse:
 
 def _entry_filters(request: AuthedHttpRequest) -> dict[str, Any]:
     filters: dict[str, Any] = {}
-    for name in ("year", "teacher", "school", "zone", "group"):
-        value = request.GET.get(name, "")
-        if value.isdigit():
-            filters[name] = int(value)
+    if request.GET.get("year"):
+        filters["year"] = year_param(request)
+    for name in ("teacher", "school", "zone", "group"):
+        if (value := id_param(request, name)) is not None:
+            filters[name] = value
     if request.GET.get("category") in Category.values:
         filters["category"] = request.GET["category"]
     return filters

@@ -7,13 +7,17 @@ hold work for the database. The Redis URL comes from ``settings.STUDY_REDIS_URL`
 the ``YANXIU_REDIS_URL`` environment variable; production must set one (several
 gunicorn workers share nothing else). Without either — the single-process SQLite
 demo — the same interface is served from process memory.
+
+When Redis cannot be reached, every store call raises ``StudyStoreUnavailable``, so
+callers answer "not counted, retry" (a 503) instead of a server error.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, Protocol, TypeVar
 
@@ -28,6 +32,21 @@ T = TypeVar("T")
 STATE_TTL_SECONDS = 2 * 24 * 3600
 Change = Callable[[StudyState | None], tuple[StudyState | None, T]]
 Raw = bytes | str | None
+# A Redis that does not answer within this many seconds counts as down: a heartbeat
+# must not hold a worker for long.
+REDIS_TIMEOUT_SECONDS = 2.0
+
+
+class StudyStoreUnavailable(Exception):
+    """The study store (Redis) cannot be reached; nothing was read or written."""
+
+
+@contextmanager
+def _reachable() -> Iterator[None]:
+    try:
+        yield
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise StudyStoreUnavailable(str(exc)) from exc
 
 
 class StudyStore(Protocol):
@@ -54,6 +73,10 @@ class StudyStore(Protocol):
         ...
 
     def clear(self) -> None: ...
+
+    def ping(self) -> None:
+        """Raise ``StudyStoreUnavailable`` unless the store answers."""
+        ...
 
 
 class MemoryStudyStore:
@@ -102,6 +125,9 @@ class MemoryStudyStore:
             self._dirty.clear()
             self._pass_generations.clear()
 
+    def ping(self) -> None:
+        """Process memory is always there."""
+
 
 # Writes the new state (and the dirty mark) only if the key still holds what was read.
 _COMPARE_AND_SET = """
@@ -139,11 +165,12 @@ class RedisStudyStore:
 
     def update(self, teacher_id: int, change: Change[T]) -> T:
         key = self._key(teacher_id)
-        while True:
-            raw: Raw = self.client.get(key)
-            result, written = self._apply(teacher_id, raw, change, self.client)
-            if written:
-                return result
+        with _reachable():
+            while True:
+                raw: Raw = self.client.get(key)
+                result, written = self._apply(teacher_id, raw, change, self.client)
+                if written:
+                    return result
 
     def update_many(self, changes: Mapping[int, Change[T]]) -> dict[int, T]:
         """One MGET and one pipeline of compare-and-sets for all; a learner whose state a
@@ -151,12 +178,15 @@ class RedisStudyStore:
         ids = list(changes)
         if not ids:
             return {}
-        raws: list[Raw] = self.client.mget([self._key(t) for t in ids])
-        pipe = self.client.pipeline(transaction=False)
-        results = {
-            t: self._apply(t, raw, changes[t], pipe)[0] for t, raw in zip(ids, raws, strict=True)
-        }
-        for teacher_id, written in zip(ids, pipe.execute(), strict=True):
+        with _reachable():
+            raws: list[Raw] = self.client.mget([self._key(t) for t in ids])
+            pipe = self.client.pipeline(transaction=False)
+            results = {
+                t: self._apply(t, raw, changes[t], pipe)[0]
+                for t, raw in zip(ids, raws, strict=True)
+            }
+            answers = pipe.execute()
+        for teacher_id, written in zip(ids, answers, strict=True):
             if not written:
                 results[teacher_id] = self.update(teacher_id, changes[teacher_id])
         return results
@@ -181,11 +211,13 @@ class RedisStudyStore:
         return result, written
 
     def read(self, teacher_id: int) -> StudyState | None:
-        raw = self.client.get(self._key(teacher_id))
+        with _reachable():
+            raw = self.client.get(self._key(teacher_id))
         return StudyState.from_json(raw) if raw else None
 
     def dirty(self) -> list[int]:
-        return sorted(int(m) for m in self.client.smembers(self._dirty_key))
+        with _reachable():
+            return sorted(int(m) for m in self.client.smembers(self._dirty_key))
 
     def _pass_key(self, teacher_id: int) -> str:
         # No expiry: an expired counter would read 0 again and refuse every pass issued
@@ -200,15 +232,33 @@ class RedisStudyStore:
         self.client.incr(self._pass_key(teacher_id))
 
     def clear(self) -> None:
-        keys = list(self.client.scan_iter(f"{self.prefix}:*"))
-        if keys:
-            self.client.delete(*keys)
+        with _reachable():
+            keys = list(self.client.scan_iter(f"{self.prefix}:*"))
+            if keys:
+                self.client.delete(*keys)
+
+    def ping(self) -> None:
+        with _reachable():
+            self.client.ping()
+
+
+def redis_url() -> str | None:
+    """The study store's Redis URL, or None when states live in process memory (the demo)."""
+    url: str | None = getattr(settings, "STUDY_REDIS_URL", None) or os.environ.get(
+        "YANXIU_REDIS_URL"
+    )
+    return url or None
 
 
 @cache
 def get_store() -> StudyStore:
     """The process's store: Redis when a URL is configured, else this process's memory."""
-    url = getattr(settings, "STUDY_REDIS_URL", None) or os.environ.get("YANXIU_REDIS_URL")
+    url = redis_url()
     if url:
-        return RedisStudyStore(redis.Redis.from_url(url))
+        client = redis.Redis.from_url(
+            url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+        return RedisStudyStore(client)
     return MemoryStudyStore()

@@ -19,6 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.params import id_param, year_param
 from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credits.selectors import policy_region, region_of
 from yanxiu.imports.tables import write_table
@@ -197,8 +198,8 @@ def participation(request: AuthedHttpRequest) -> HttpResponse:
     schools = (
         School.objects.visible_to(request.user).filter(kind=SchoolKind.SCHOOL).order_by("code")
     )
-    chosen = request.GET.get("school", "")
-    school = get_object_or_404(schools, pk=chosen) if chosen.isdigit() else schools.first()
+    chosen = id_param(request, "school")
+    school = schools.first() if chosen is None else get_object_or_404(schools, pk=chosen)
     if school is None or not request.user.has_perm("orgs.view_org_reports", school):
         raise PermissionDenied
     record = selectors.monthly_record(school, _month(request.GET.get("month")))
@@ -308,10 +309,10 @@ SESSION_PAGE_SIZE = 50
 @login_required
 def session_list(request: AuthedHttpRequest) -> HttpResponse:
     """学习记录: every saved study session, its counted seconds and why the rest did not count."""
-    chosen = request.GET.get("teacher", "")
-    sessions = selectors.study_sessions(request.user, int(chosen) if chosen.isdigit() else None)
+    chosen = id_param(request, "teacher")
+    sessions = selectors.study_sessions(request.user, chosen)
     page = Paginator(sessions, SESSION_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "learning/session_list.html", {"page": page, "teacher": chosen})
+    return render(request, "learning/session_list.html", {"page": page, "teacher": chosen or ""})
 
 
 @login_required
@@ -412,6 +413,5 @@ def studio(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse:
         teacher = get_object_or_404(teachers, user=request.user)
     else:
         teacher = get_object_or_404(teachers, pk=pk)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
-    page = selectors.studio(teacher, request.user, year or timezone.localdate().year)
+    page = selectors.studio(teacher, request.user, year_param(request))
     return render(request, "learning/studio.html", {"studio": page})

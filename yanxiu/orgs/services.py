@@ -16,8 +16,10 @@ from auditlog.context import set_actor
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yanxiu.core.params import MIN_YEAR
 from yanxiu.orgs.models import (
     Departure,
     Group,
@@ -50,6 +52,19 @@ def _acting(by: User | None) -> Iterator[None]:
                 yield
 
 
+# A roster date may be planned ahead, but not further than this; one before the
+# platform's first year is a typo (a bare 0 in JSON reads as 1970-01-01).
+ROSTER_DAYS_AHEAD = 365
+
+
+def _check_roster_date(on: datetime.date) -> None:
+    """Refuse a transfer or departure date before 2000-01-01 or more than a year ahead."""
+    first = datetime.date(MIN_YEAR, 1, 1)
+    last = timezone.localdate() + datetime.timedelta(days=ROSTER_DAYS_AHEAD)
+    if not first <= on <= last:
+        _fail(_("日期应在 %(first)s 至 %(last)s 之间") % {"first": first, "last": last})
+
+
 def transfer_teacher(
     teacher: Teacher, to_school: School, *, on: datetime.date, by: User | None, note: str = ""
 ) -> TeacherPosting:
@@ -65,6 +80,7 @@ def transfer_teacher(
         raise ValidationError(_("教师已在该学校任职"))
     if to_school.region_id != teacher.region_id:
         raise ValidationError(_("只能调动到本区县的学校"))
+    _check_roster_date(on)
     with _acting(by):
         old_school_id = teacher.school_id
         open_posting = (
@@ -258,8 +274,12 @@ def deactivate_teacher(
         _fail(_("请选择离岗原因"))
     if not teacher.is_active:
         _fail(_("该教师已离岗"))
+    _check_roster_date(on)
+    open_postings = TeacherPosting.objects.filter(teacher=teacher, end_date__isnull=True)
+    if open_postings.filter(start_date__gt=on).exists():
+        _fail(_("离岗日期不能早于当前任职的起始日期"))
     with _acting(by):
-        TeacherPosting.objects.filter(teacher=teacher, end_date__isnull=True).update(end_date=on)
+        open_postings.update(end_date=on)
         teacher.is_active = False
         teacher.departure = reason
         teacher.departed_on = on

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.params import id_filter
 from yanxiu.orgs import selectors, services
 from yanxiu.orgs.forms import (
     AccountForm,
@@ -149,7 +150,7 @@ def zone_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpResponse
 @login_required
 def school_list(request: AuthedHttpRequest) -> HttpResponse:
     filters = selectors.SchoolFilter(
-        zone=request.GET.get("zone", ""),
+        zone=id_filter(request, "zone"),
         stage=request.GET.get("stage", ""),
         ownership=request.GET.get("ownership", ""),
         q=request.GET.get("q", "").strip(),
@@ -235,7 +236,7 @@ def honour_remove(request: AuthedHttpRequest, pk: int, honour_pk: int) -> HttpRe
 def teacher_list(request: AuthedHttpRequest) -> HttpResponse:
     filters = selectors.TeacherFilter(
         q=request.GET.get("q", "").strip(),
-        school=request.GET.get("school", ""),
+        school=id_filter(request, "school"),
         stage=request.GET.get("stage", ""),
         active=request.GET.get("left") != "1",
     )
@@ -389,7 +390,7 @@ def teacher_account(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def group_list(request: AuthedHttpRequest) -> HttpResponse:
-    school, kind = request.GET.get("school", ""), request.GET.get("kind", "")
+    school, kind = id_filter(request, "school"), request.GET.get("kind", "")
     page = Paginator(
         selectors.group_list(request.user, school=school, kind=kind), PAGE_SIZE
     ).get_page(request.GET.get("page"))

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
+from yanxiu.core.params import id_param, year_param
 from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credits.models import CreditEntry
 from yanxiu.imports.tables import write_table
@@ -45,13 +46,6 @@ from yanxiu.projects.models import (
 from yanxiu.web.http import AuthedHttpRequest
 
 PAGE_SIZE = 50
-
-
-def _year(request: AuthedHttpRequest) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
 
 
 def _project(request: AuthedHttpRequest, pk: int) -> SchoolProject:
@@ -93,7 +87,7 @@ def _own_school(request: AuthedHttpRequest) -> School:
 
 @login_required
 def project_list(request: AuthedHttpRequest) -> HttpResponse:
-    year = _year(request)
+    year = year_param(request)
     projects = selectors.projects_for(request.user, year)
     state = request.GET.get("state", "")
     if state in ProjectState.values:
@@ -151,7 +145,7 @@ def my_projects(request: AuthedHttpRequest) -> HttpResponse:
 def overview(request: AuthedHttpRequest) -> HttpResponse | FileResponse:
     if not request.user.has_perm("projects.view_overview", None):
         raise PermissionDenied(_("只有教育局、培训中心或片区负责人可以查看总览。"))
-    overview = selectors.overview(request.user, _year(request))
+    overview = selectors.overview(request.user, year_param(request))
     fmt = request.GET.get("format", "")
     if fmt in {"xlsx", "csv"}:
         out = io.BytesIO()
@@ -174,7 +168,7 @@ def overview(request: AuthedHttpRequest) -> HttpResponse | FileResponse:
 def school_plan(request: AuthedHttpRequest) -> HttpResponse:
     """The school admin's plan for the year: draft it, then submit it with the principal's word."""
     school = _own_school(request)
-    year = _year(request)
+    year = year_param(request)
     plan = SchoolPlan.objects.filter(school=school, year=year).first()
     window = selectors.plan_window(school.region, year)
     today = timezone.localdate()
@@ -228,7 +222,7 @@ def plan_window(request: AuthedHttpRequest) -> HttpResponse:
     region = Region.objects.filter(pk__in=scope.region_ids).first()
     if region is None or not request.user.has_perm("projects.change_plan_window", region):
         raise PermissionDenied(_("只有教育局或培训中心可以设置申报时间。"))
-    year = _year(request)
+    year = year_param(request)
     window = selectors.plan_window(region, year)
     form = forms.PlanWindowForm(
         request.POST or None,
@@ -393,8 +387,8 @@ def revision_compare(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("至少需要两个申报版本才能比较。"))
         return redirect("projects:detail", pk=pk)
     by_number = {r.number: r for r in revisions}
-    old = by_number.get(int(request.GET.get("a") or revisions[-2].number), revisions[-2])
-    new = by_number.get(int(request.GET.get("b") or revisions[-1].number), revisions[-1])
+    old = by_number.get(id_param(request, "a") or revisions[-2].number, revisions[-2])
+    new = by_number.get(id_param(request, "b") or revisions[-1].number, revisions[-1])
     context = {
         "project": project,
         "revisions": revisions,

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.params import id_filter, month_param, year_param, year_problem
 from yanxiu.orgs.models import School, Stage, Subject, Teacher
 from yanxiu.orgs.scoping import scope_of
 from yanxiu.training import codes, selectors, services
@@ -47,8 +48,6 @@ from yanxiu.training.services import TrainingError
 from yanxiu.web.http import AuthedHttpRequest
 
 PAGE_SIZE = 30
-# The calendar pages through these years only; outside them there is nothing to show.
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def _act(request: AuthedHttpRequest, action: Callable[[], object], success: str) -> bool:
@@ -86,7 +85,8 @@ def _session(request: AuthedHttpRequest, pk: int) -> Session:
 
 @login_required
 def course_list(request: AuthedHttpRequest) -> HttpResponse:
-    filters = {k: request.GET.get(k, "").strip() for k in ("format", "track", "stage", "subject")}
+    filters = {k: request.GET.get(k, "").strip() for k in ("format", "track", "stage")}
+    filters["subject"] = id_filter(request, "subject")
     query = request.GET.get("q", "").strip()
     courses = selectors.catalog(request.user, query=query, **filters)
     page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -500,14 +500,9 @@ def request_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def calendar_month(request: AuthedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-        month = int(request.GET.get("month", today.month))
-        first = datetime.date(year, month, 1)
-    except ValueError as exc:
-        raise Http404 from exc
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise Http404
+    year = year_param(request)
+    month = month_param(request)
+    first = datetime.date(year, month, 1)
     level = request.GET.get("level", "mine")
     if level not in selectors.LEVELS:
         level = "mine"
@@ -533,8 +528,9 @@ def calendar_month(request: AuthedHttpRequest) -> HttpResponse:
             "events": events,
             "level": level,
             "levels": _level_choices(),
-            "previous": previous,
-            "next": next_first,
+            # No link to a month the page would refuse.
+            "previous": previous if year_problem(previous.year) is None else None,
+            "next": next_first if year_problem(next_first.year) is None else None,
             "today": today,
         },
     )

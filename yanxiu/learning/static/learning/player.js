@@ -8,6 +8,10 @@
  * A document or page with a reading time has no video: a reading clock stands in for
  * one, running while the page is shown and no "still there?" question waits, so the
  * server judges reading by the same rules as watching.
+ *
+ * When the server cannot count (a 5xx, e.g. 503 while its study store is down, or no
+ * answer at all), the learner is told that time is not being counted, and the report is
+ * retried after 2 s, 4 s, 8 s … up to a minute; the first answer clears the message.
  */
 (function () {
   "use strict";
@@ -22,6 +26,11 @@
   var countedEl = root.querySelector("[data-role=counted]");
   var watchedEl = root.querySelector("[data-role=watched]");
   var dialog = root.querySelector("[data-role=prompt]");
+  var outageEl = root.querySelector("[data-role=outage]");
+  var RETRY_FIRST_MS = 2000;
+  var RETRY_MAX_MS = 60000;
+  var retryDelay = 0;
+  var retryTimer = null;
   var reasons = JSON.parse(document.getElementById("study-reasons").textContent);
   var view = window.crypto && window.crypto.randomUUID
     ? window.crypto.randomUUID()
@@ -55,7 +64,31 @@
       credentials: "same-origin",
       headers: headers,
       body: JSON.stringify(body)
-    }).then(function (r) { return r.json(); }).then(show).catch(function () {});
+    }).then(function (r) {
+      if (r.status >= 500) { throw new Error("study time not counted: " + r.status); }
+      return r.json();
+    }).then(function (verdict) {
+      recovered();
+      show(verdict);
+    }, unavailable);
+  }
+
+  // Nothing was counted: say so, and report again later, each wait twice the last.
+  function unavailable() {
+    outageEl.hidden = false;
+    retryDelay = retryDelay ? Math.min(retryDelay * 2, RETRY_MAX_MS) : RETRY_FIRST_MS;
+    window.clearTimeout(retryTimer);
+    retryTimer = window.setTimeout(function () {
+      retryTimer = null;
+      if (playedSinceReport || !video.paused) { report(); }
+    }, retryDelay);
+  }
+
+  function recovered() {
+    outageEl.hidden = true;
+    retryDelay = 0;
+    window.clearTimeout(retryTimer);
+    retryTimer = null;
   }
 
   function show(verdict) {
@@ -100,7 +133,10 @@
       credentials: "same-origin",
       headers: headers,
       body: JSON.stringify({ token: promptToken })
-    }).finally(function () {
+    }).then(function (r) {
+      // Unanswered, the question comes back with a later heartbeat.
+      if (r.status >= 500) { unavailable(); }
+    }, unavailable).finally(function () {
       dialog.close();
       video.play();
     });
@@ -112,9 +148,10 @@
     report();
   }
   // A paused or idle tab stays quiet: its reports would end the session of the tab
-  // that is actually playing (the server counts one view at a time).
+  // that is actually playing (the server counts one view at a time). While a retry
+  // waits, so does the regular report, or the backoff would not hold.
   window.setInterval(function () {
-    if (playedSinceReport || !video.paused) { report(); }
+    if (retryTimer === null && (playedSinceReport || !video.paused)) { report(); }
   }, Number(root.dataset.interval));
 
   // What the page needs of a <video>, for reading: a position that advances in real
