@@ -104,6 +104,16 @@ def test_a_teacher_answers_the_quiz_on_the_unit_page(client: Client, learner: Te
     assert (attempt.score, attempt.passed) == (100, True)
 
 
+def test_a_quiz_answer_in_superscript_digits_counts_as_unanswered(
+    client: Client, learner: Teacher, video
+):
+    question = add_question(video)
+    client.force_login(user_of(learner))
+    response = client.post(f"/learning/units/{video.pk}/quiz/", {f"q{question.pk}": "²"})
+    assert response.status_code == 302
+    assert QuizAttempt.objects.get().passed is False
+
+
 def test_center_staff_add_a_video_unit(client: Client, center_staff: User, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     course = OnlineCourseFactory(region=center_staff.role_assignments.get().region)

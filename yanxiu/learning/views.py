@@ -137,11 +137,12 @@ def quiz_submit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     teacher = _teacher(request)
     if teacher is None or not request.user.has_perm("learning.study_unit", unit):
         raise PermissionDenied
-    answers = {
-        q: int(request.POST[f"q{q}"])
-        for q in unit.questions.values_list("pk", flat=True)
-        if request.POST.get(f"q{q}", "").isdigit()
-    }
+    answers = {}
+    for q in unit.questions.values_list("pk", flat=True):
+        # ASCII only: str.isdigit() also accepts "²", which int() refuses.
+        choice = request.POST.get(f"q{q}", "")
+        if choice.isascii() and choice.isdigit():
+            answers[q] = int(choice)
     try:
         attempt = services.submit_quiz(teacher, unit, answers)
     except services.LearningError as exc:

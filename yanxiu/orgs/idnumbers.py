@@ -39,7 +39,11 @@ def normalize(raw: str) -> str:
     value = (raw or "").strip().replace(" ", "").upper()
     if len(value) != 18:
         raise InvalidIdNumber(_("身份证号应为18位"))
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if (
+        not value.isascii()
+        or not value[:17].isdigit()
+        or not (value[17].isdigit() or value[17] == "X")
+    ):
         raise InvalidIdNumber(_("身份证号只能包含数字，最后一位可以是X"))
     try:
         birth_date(value)

@@ -72,7 +72,7 @@ def schools_with_counts(user: User, filters: SchoolFilter | None = None) -> Quer
         .order_by("zone__code", "code")
     )
     f = filters or SchoolFilter()
-    if f.zone.isdigit():
+    if f.zone.isascii() and f.zone.isdigit():
         schools = schools.filter(zone_id=int(f.zone))
     if f.stage:
         schools = schools.filter(stage=f.stage)
@@ -187,7 +187,7 @@ def teacher_list(user: User, filters: TeacherFilter | None = None) -> QuerySet[T
     )
     if f.q:
         teachers = teachers.filter(name__contains=f.q)
-    if f.school.isdigit():
+    if f.school.isascii() and f.school.isdigit():
         teachers = teachers.filter(school_id=int(f.school))
     if f.stage:
         teachers = teachers.filter(stage=f.stage)
@@ -236,7 +236,7 @@ def group_list(user: User, *, school: str = "", kind: str = "") -> QuerySet[Grou
         .annotate(member_count=_count(GroupMembership.objects.all(), "group"))
         .order_by("org_path", "kind", "name")
     )
-    if school.isdigit():
+    if school.isascii() and school.isdigit():
         groups = groups.filter(school_id=int(school))
     if kind:
         groups = groups.filter(kind=kind)

@@ -63,7 +63,7 @@ def catalog(
     if stage:
         # Empty stage list means "every stage"; JSON containment is portable via icontains.
         courses = courses.filter(Q(stages=[]) | Q(stages__icontains=f'"{stage}"'))
-    if subject.isdigit():
+    if subject.isascii() and subject.isdigit():
         courses = courses.filter(Q(subjects__isnull=True) | Q(subjects__pk=subject)).distinct()
     if query:
         courses = courses.filter(Q(title__contains=query) | Q(code__contains=query))
