@@ -29,6 +29,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy yanxiu tests bench
+	$(BIN)/lint-imports
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py

@@ -5,7 +5,7 @@ than 3× the time PostgreSQL COPY needs to load the same rows into tables of
 the same shape, and peak memory under 1 GiB.
 
 The region's zones and schools come from the demo generator
-(``yanxiu.orgs.demo``, what ``generate_demo`` runs) with only its first teacher;
+(``yanxiu.demo.orgs``, what ``generate_demo`` runs) with only its first teacher;
 the roster file holds all the plan's teachers. Two COPY baselines are printed:
 the teacher rows alone into a twin table with the same indexes, and every row
 the import writes (teachers, subject links, first postings) into twins with
@@ -161,8 +161,9 @@ def _prepare(workdir: Path, teachers: int) -> dict:
     from django.core.management import call_command
     from django.db.models import TextChoices
 
+    from yanxiu.demo import orgs as demo
     from yanxiu.imports.parsers import choice_labels
-    from yanxiu.orgs import demo, models
+    from yanxiu.orgs import models
     from yanxiu.orgs.roster import HEADERS
 
     call_command("migrate", verbosity=0)

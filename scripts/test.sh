@@ -33,6 +33,7 @@ $BIN/python manage.py compilemessages --ignore=.venv -v 0
 $BIN/ruff check .
 $BIN/ruff format --check .
 $BIN/mypy yanxiu tests bench
+$BIN/lint-imports
 
 workers=${YANXIU_TEST_WORKERS:-2}
 echo "== tests on SQLite"

@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from tests.factories import RegionFactory, TeacherFactory, UserFactory, grant
 from yanxiu.api.services import issue_token
+from yanxiu.demo.orgs import create_region, plan_region
 from yanxiu.orgs import services as orgs_services
 from yanxiu.orgs.admin import ForcedChangePasswordForm
-from yanxiu.orgs.demo import create_region, plan_region
 from yanxiu.orgs.models import School, User
 from yanxiu.web.logins import client_address
 

@@ -39,8 +39,9 @@ from yanxiu.api.main import api
 from yanxiu.api.services import issue_token
 from yanxiu.certificates.models import IssuedDocument
 from yanxiu.core.params import MIN_YEAR, max_year
+from yanxiu.demo.management.commands.demo import DEMO_EXTRAS
+from yanxiu.demo.orgs import create_region, demo_teacher_login, plan_region
 from yanxiu.learning.models import Course as OnlineCourse
-from yanxiu.orgs.demo import create_region, demo_teacher_login, plan_region
 from yanxiu.orgs.models import (
     Role,
     RoleAssignment,
@@ -52,7 +53,6 @@ from yanxiu.orgs.models import (
 )
 from yanxiu.projects.models import SchoolProject
 from yanxiu.training.models import Enrollment
-from yanxiu.web.management.commands.demo import DEMO_EXTRAS
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.test import Client, RequestFactory
 
 from tests.conftest import login
 from tests.factories import TeacherFactory, UserFactory, ZoneFactory
+from yanxiu.core.audit import LazyActorAuditlogMiddleware
 from yanxiu.orgs.models import User, Zone
-from yanxiu.web.audit import LazyActorAuditlogMiddleware
 
 
 def _request(client: Client, user: User | None) -> HttpRequest:

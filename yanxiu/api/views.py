@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from yanxiu.api.forms import NewTokenForm
 from yanxiu.api.models import ApiToken
 from yanxiu.api.services import issue_token, revoke_token
-from yanxiu.web.http import AuthedHttpRequest
+from yanxiu.core.http import AuthedHttpRequest
 
 
 @login_required

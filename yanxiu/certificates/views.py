@@ -22,11 +22,11 @@ from yanxiu.certificates.services import (
     revoke_document,
     valid_document,
 )
+from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import year_problem
 from yanxiu.credits.selectors import teacher_status
 from yanxiu.orgs.models import School, Teacher
 from yanxiu.orgs.scoping import scope_of
-from yanxiu.web.http import AuthedHttpRequest
 
 # How many past years a teacher's page offers documents for.
 YEARS_OFFERED = 3

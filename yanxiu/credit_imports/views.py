@@ -14,6 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credit_imports.importer import CreditImport, write_template
 from yanxiu.imports.engine import (
@@ -26,7 +27,6 @@ from yanxiu.imports.engine import (
 from yanxiu.imports.forms import TableUploadForm
 from yanxiu.imports.models import ImportJob, ImportJobQuerySet
 from yanxiu.imports.tables import CONTENT_TYPES, WRITE_FORMATS
-from yanxiu.web.http import AuthedHttpRequest
 
 RECENT_JOBS = 10
 

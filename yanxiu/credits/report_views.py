@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import year_param
 from yanxiu.credits.models import Category
 from yanxiu.credits.reports import (
@@ -26,7 +27,6 @@ from yanxiu.credits.reports import (
 from yanxiu.imports.tables import CONTENT_TYPES, WRITE_FORMATS
 from yanxiu.orgs.models import Region, School, Zone
 from yanxiu.orgs.scoping import scope_of
-from yanxiu.web.http import AuthedHttpRequest
 
 YEARS_SHOWN = 5
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import id_param, parse_year, year_param
 from yanxiu.credits.forms import ManualEntryForm, PolicyForm, ReversalForm
 from yanxiu.credits.models import Category, CreditEntry, Policy
@@ -34,7 +35,6 @@ from yanxiu.credits.services import (
     save_policy,
 )
 from yanxiu.orgs.models import School
-from yanxiu.web.http import AuthedHttpRequest
 
 PAGE_SIZE = 50
 

@@ -16,13 +16,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.audit import register as register_audited
 from yanxiu.core.uploads import COURSE_VIDEOS, PrivateFileField, is_quarantined
 from yanxiu.credits.models import CreditEntry
 from yanxiu.learning.judge import Reason
 from yanxiu.orgs.models import Region, Teacher, User
 from yanxiu.orgs.scoping import Scope, ScopedQuerySet, path_q
 from yanxiu.training.models import Course
-from yanxiu.web.audit import register as register_audited
 
 
 def own_or_subtree(scope: Scope) -> Q:

@@ -19,6 +19,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.audit import latest_changes
+from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import id_param, year_param
 from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credits.selectors import policy_region, region_of
@@ -36,8 +38,6 @@ from yanxiu.learning.models import (
 )
 from yanxiu.orgs.models import School, SchoolKind, Teacher
 from yanxiu.training.models import Course, CourseFormat
-from yanxiu.web.audit import latest_changes
-from yanxiu.web.http import AuthedHttpRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

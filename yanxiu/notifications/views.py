@@ -7,9 +7,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.notifications.selectors import notifications_of
 from yanxiu.notifications.services import mark_all_read
-from yanxiu.web.http import AuthedHttpRequest
 
 PAGE_SIZE = 30
 

@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.audit import register as register_audited
 from yanxiu.orgs.scoping import Scope, ScopedQuerySet, path_q
-from yanxiu.web.audit import register as register_audited
 
 YOUNG_TEACHER_MAX_YEARS = 5
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.imports.engine import (
     ImportFailed,
@@ -32,7 +33,6 @@ from yanxiu.imports.forms import TableUploadForm
 from yanxiu.imports.models import ImportJob, ImportJobQuerySet
 from yanxiu.imports.tables import CONTENT_TYPES, WRITE_FORMATS
 from yanxiu.orgs.roster import RosterImport, export_roster, write_template
-from yanxiu.web.http import AuthedHttpRequest
 
 RECENT_JOBS = 10
 

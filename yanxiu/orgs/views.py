@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.audit import latest_changes
+from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import id_filter
 from yanxiu.orgs import selectors, services
 from yanxiu.orgs.forms import (
@@ -51,8 +53,6 @@ from yanxiu.orgs.models import (
     Zone,
 )
 from yanxiu.orgs.scoping import scope_of
-from yanxiu.web.audit import latest_changes
-from yanxiu.web.http import AuthedHttpRequest
 
 PAGE_SIZE = 50
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
+from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import id_param, year_param
 from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credits.models import CreditEntry
@@ -43,7 +44,6 @@ from yanxiu.projects.models import (
     SchoolPlan,
     SchoolProject,
 )
-from yanxiu.web.http import AuthedHttpRequest
 
 PAGE_SIZE = 50
 

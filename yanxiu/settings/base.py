@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "yanxiu.projects",
     "yanxiu.learning",
     "yanxiu.api",
+    "yanxiu.demo",
 ]
 
 MIDDLEWARE = [
@@ -62,7 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "yanxiu.web.audit.LazyActorAuditlogMiddleware",
+    "yanxiu.core.audit.LazyActorAuditlogMiddleware",
     "yanxiu.core.busy.DatabaseBusyMiddleware",
 ]
 

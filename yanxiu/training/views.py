@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import id_filter, month_param, year_param, year_problem
 from yanxiu.orgs.models import School, Stage, Subject, Teacher
 from yanxiu.orgs.scoping import scope_of
@@ -45,7 +46,6 @@ from yanxiu.training.models import (
     Session,
 )
 from yanxiu.training.services import TrainingError
-from yanxiu.web.http import AuthedHttpRequest
 
 PAGE_SIZE = 30
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yanxiu.web.http import AuthedHttpRequest
+from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.web.logins import locked_logins, unlock_login
 
 

@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.learning import store as study_store
 from yanxiu.orgs.selectors import home_context
-from yanxiu.web.http import AuthedHttpRequest
 
 # What /healthz says of each part.
 UP, DOWN, NOT_CONFIGURED = "ok", "unavailable", "not_configured"

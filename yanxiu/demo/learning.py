@@ -12,10 +12,10 @@ from pathlib import Path
 from django.core.files import File
 from django.db import transaction
 
+from yanxiu.demo.orgs import demo_teacher_login
 from yanxiu.learning.media import video_seconds
 from yanxiu.learning.models import CourseUnit, UnitKind
 from yanxiu.learning.services import add_question, save_unit
-from yanxiu.orgs.demo import demo_teacher_login
 from yanxiu.orgs.models import Region, User
 from yanxiu.training.models import Course, CourseFormat, CourseStatus, Enrollment
 from yanxiu.training.services import enroll

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import SchoolFactory, TeacherFactory
+from yanxiu.demo.training import SEED_004, create_demo_catalog
 from yanxiu.orgs.models import Ownership
 from yanxiu.training import services
-from yanxiu.training.demo import SEED_004, create_demo_catalog
 from yanxiu.training.models import Course, CourseTrack, EnrollmentStatus
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from yanxiu.learning.demo import create_demo_units
-from yanxiu.orgs.demo import RegionDemoCommand
+from yanxiu.demo.learning import create_demo_units
+from yanxiu.demo.orgs import RegionDemoCommand
 from yanxiu.orgs.models import Region, User
 
 

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from yanxiu.orgs.demo import RegionDemoCommand
+from yanxiu.demo.orgs import RegionDemoCommand
+from yanxiu.demo.projects import create_demo_projects
 from yanxiu.orgs.models import Region, User
-from yanxiu.projects.demo import create_demo_projects
 
 
 class Command(RegionDemoCommand):

@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from yanxiu.credits.demo import create_demo_credits
-from yanxiu.orgs.demo import RegionDemoCommand
+from yanxiu.demo.credits import create_demo_credits
+from yanxiu.demo.orgs import RegionDemoCommand
 from yanxiu.orgs.models import Region, User
 
 

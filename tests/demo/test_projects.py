@@ -24,7 +24,8 @@ def test_the_demo_puts_a_school_at_each_step_and_credits_the_certified_one(zone,
     assert set(CreditEntry.objects.values_list("amount", flat=True)) == {4, 2}
 
 
-def test_the_demo_runs_only_once(zone, center_staff, school_admin, staff):
+def test_the_demo_runs_only_once(zone, school, center_staff, school_admin):
+    TeacherFactory.create_batch(3, school=school)
     call_command("demo_projects", region=zone.region.code)
     count = SchoolProject.objects.count()
     call_command("demo_projects", region=zone.region.code)

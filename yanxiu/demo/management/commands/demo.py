@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from yanxiu.orgs.demo import (
+from yanxiu.demo.orgs import (
     DEMO_PASSWORD,
     create_region,
     demo_region_exists,

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from yanxiu.orgs.demo import DemoRegionExists, create_region, plan_region
+from yanxiu.demo.orgs import DemoRegionExists, create_region, plan_region
 
 
 class Command(BaseCommand):

@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from yanxiu.orgs.demo import RegionDemoCommand
+from yanxiu.demo.orgs import RegionDemoCommand
+from yanxiu.demo.training import create_demo_catalog
 from yanxiu.orgs.models import Region, User
-from yanxiu.training.demo import create_demo_catalog
 
 
 class Command(RegionDemoCommand):

@@ -5,13 +5,13 @@ from django.core.management import CommandError, call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from yanxiu.orgs import idnumbers
-from yanxiu.orgs.demo import (
+from yanxiu.demo.orgs import (
     DEMO_PASSWORD,
     DemoRegionExists,
     create_region,
     plan_region,
 )
+from yanxiu.orgs import idnumbers
 from yanxiu.orgs.models import (
     Group,
     Ownership,

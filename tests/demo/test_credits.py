@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import TeacherFactory, UserFactory, grant
-from yanxiu.credits.demo import DEMO_REASON
 from yanxiu.credits.models import CreditEntry, TeacherYearTotal
+from yanxiu.demo.credits import DEMO_REASON
 
 pytestmark = pytest.mark.django_db
 
