@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -500,17 +499,14 @@ def update_teacher(request: HttpRequest, teacher_id: PathId, payload: TeacherPat
     _require(user, "orgs.change_teacher", teacher)
     changes = payload.model_dump(exclude_unset=True)
     subject_ids = changes.pop("subjects", None)
-    subjects = list(Subject.objects.filter(pk__in=subject_ids or []))
-    if subject_ids is not None and len(subjects) != len(set(subject_ids)):
-        raise DjangoValidationError({"subjects": [_("学科不存在")]})
-    if changes.get("teaching_since", 0) > timezone.localdate().year:
-        raise DjangoValidationError({"teaching_since": [_("参加工作年份不能晚于今年")]})
+    subjects = None
+    if subject_ids is not None:
+        subjects = list(Subject.objects.filter(pk__in=subject_ids))
+        if len(subjects) != len(set(subject_ids)):
+            raise DjangoValidationError({"subjects": [_("学科不存在")]})
     for field, value in changes.items():
         setattr(teacher, field, value)
-    with transaction.atomic():
-        services.update_teacher(teacher, by=user)
-        if subject_ids is not None:
-            teacher.subjects.set(subjects)
+    services.update_teacher(teacher, subjects=subjects, by=user)
     return _visible_teacher(user, teacher_id)
 
 
