@@ -12,6 +12,7 @@ from tests.factories import UserFactory
 from yanxiu.certificates.models import DocumentKind, IssuedDocument
 from yanxiu.certificates.services import (
     CODE_LENGTH,
+    DocumentRefused,
     issue_document,
     new_code,
     normalize_code,
@@ -86,7 +87,7 @@ def test_the_form_says_when_a_code_cannot_be_one(client):
 
 
 def test_revoking_needs_a_reason(document):
-    with pytest.raises(ValueError, match="原因"):
+    with pytest.raises(DocumentRefused, match="原因"):
         revoke_document(document, reason=" ")
 
 

@@ -147,7 +147,7 @@ def test_the_flush_loop_logs_a_failure_and_flushes_again(
     def flaky(*, spread_over: float) -> FlushResult:
         runs.append("run")
         if len(runs) == 1:
-            raise store.StudyStoreUnavailable("Redis down")
+            raise store.StudyStoreUnavailable()
         if len(runs) == 3:
             raise _Stop
         return FlushResult(learners=2, sessions=3)

@@ -7,7 +7,7 @@ Objects outside the caller's scope answer 404.
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -15,9 +15,10 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from yanxiu.api.common import ObjectId, PathId, caller
 from yanxiu.api.pagination import Pages
 from yanxiu.api.schemas import Year, responses
 from yanxiu.credits.models import Category, CreditEntry
@@ -30,17 +31,9 @@ from yanxiu.credits.selectors import (
     teacher_status,
     unit_rows,
 )
-from yanxiu.orgs.models import School, Teacher, User
+from yanxiu.orgs.models import School, Teacher
 
 router = Router(tags=["credits"])
-
-MAX_ID = 2**63 - 1
-PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def _caller(request: HttpRequest) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    return user
 
 
 def _this_year() -> int:
@@ -75,10 +68,10 @@ class EntryOut(Schema):
 
 class EntryFilters(Schema):
     year: Year | None = None
-    teacher: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
-    school: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
-    zone: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
-    group: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
+    teacher: ObjectId | None = None
+    school: ObjectId | None = None
+    zone: ObjectId | None = None
+    group: ObjectId | None = None
     category: Category | None = None
 
 
@@ -89,7 +82,7 @@ class EntryFilters(Schema):
 )
 @paginate(Pages)
 def list_entries(request: HttpRequest, filters: Query[EntryFilters]) -> QuerySet[CreditEntry]:
-    return entries_behind(_caller(request), **filters.dict())
+    return entries_behind(caller(request), **filters.dict())
 
 
 class LineOut(Schema):
@@ -135,7 +128,7 @@ class StatusOut(Schema):
 def get_teacher_status(
     request: HttpRequest, teacher_id: PathId, year: Year | None = None
 ) -> dict[str, Any]:
-    teacher = get_object_or_404(Teacher.objects.visible_to(_caller(request)), pk=teacher_id)
+    teacher = get_object_or_404(Teacher.objects.visible_to(caller(request)), pk=teacher_id)
     status = teacher_status(teacher, year or _this_year())
     return {
         "teacher_id": teacher.pk,
@@ -185,7 +178,7 @@ class UnitOut(Schema):
 def get_school_compliance(
     request: HttpRequest, school_id: PathId, year: Year | None = None
 ) -> UnitRow:
-    user = _caller(request)
+    user = caller(request)
     school = get_object_or_404(School.objects.visible_to(user), pk=school_id)
     if not user.has_perm("credits.view_ledger"):
         raise PermissionDenied(_("没有权限查看学校达标统计"))
@@ -202,7 +195,7 @@ def list_compliance(
     year: Year | None = None,
     level: Literal["school", "group", "zone", "region"] = "region",
 ) -> list[UnitRow]:
-    user = _caller(request)
+    user = caller(request)
     if not user.has_perm("credits.view_ledger"):
         raise PermissionDenied(_("没有权限查看达标统计"))
     return unit_rows(user, year or _this_year(), level)
@@ -218,7 +211,7 @@ class PolicyOut(Schema):
 
 @router.get("/policy", response=responses(PolicyOut, 403), summary="本区县某年度生效的学时政策")
 def get_policy(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
-    region = region_of(_caller(request))
+    region = region_of(caller(request))
     if region is None:
         raise PermissionDenied(_("没有所属区县"))
     year = year or _this_year()

@@ -1,7 +1,8 @@
 """Error responses in the user's language: always ``{"detail": "<Chinese sentence>"}``.
 
 Validation errors also carry ``errors``, one entry per bad field, so that a
-script can point at the field.
+script can point at the field. A service's refusal (any ``DomainError``) also
+carries its ``code`` and answers with the error's own status, through one handler.
 """
 
 from __future__ import annotations
@@ -18,17 +19,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from yanxiu.core.busy import busy_response, is_database_busy
-from yanxiu.learning.services import LearningError
-from yanxiu.learning.store import StudyStoreUnavailable
-from yanxiu.projects.services import NotAllowed, ProjectError
-from yanxiu.training.services import SignInThrottled, TrainingError
-
-# A domain service refused the action; str() is the Chinese reason. 403 when the caller
-# may not act at all, 400 when the state or the data forbids it.
-# What a caller sees (503) while the study store is down; the player retries on it.
-STUDY_STORE_UNAVAILABLE = "study_store_unavailable"
-
-REFUSALS: tuple[type[ValueError], ...] = (ProjectError, TrainingError, LearningError)
+from yanxiu.core.errors import DomainError
 
 
 def _pydantic_message(error: dict[str, Any]) -> str:
@@ -131,22 +122,15 @@ def install(api: NinjaAPI) -> None:
         )
         return api.create_response(request, {"detail": detail, "errors": items}, status=422)
 
-    def on_refused(request: HttpRequest, exc: ValueError | type[ValueError]) -> HttpResponse:
-        status = 403 if isinstance(exc, NotAllowed) else 400
-        return api.create_response(request, {"detail": str(exc)}, status=status)
-
-    for refusal in REFUSALS:
-        api.add_exception_handler(refusal, on_refused)
-
-    @api.exception_handler(SignInThrottled)
-    def on_throttled(request: HttpRequest, exc: SignInThrottled) -> HttpResponse:
-        seconds = max(1, int(exc.retry_after.total_seconds()))
-        response = api.create_response(
-            request,
-            {"detail": str(exc), "code": exc.code, "retry_after": seconds},
-            status=429,
-        )
-        response["Retry-After"] = str(seconds)
+    @api.exception_handler(DomainError)
+    def on_refused(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
+        retry_after = exc.retry_after_seconds()
+        if retry_after is not None:
+            body["retry_after"] = retry_after
+        response = api.create_response(request, body, status=exc.status)
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
         return response
 
     @api.exception_handler(OperationalError)
@@ -173,18 +157,6 @@ def install(api: NinjaAPI) -> None:
     def on_unparsable_upload(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
         return api.create_response(
             request, {"detail": _("上传的表单内容无法解析，请检查文件后重新上传")}, status=400
-        )
-
-    @api.exception_handler(StudyStoreUnavailable)
-    def on_study_store_down(request: HttpRequest, exc: StudyStoreUnavailable) -> HttpResponse:
-        # The player retries on this code; nothing of the heartbeat was counted.
-        return api.create_response(
-            request,
-            {
-                "detail": _("学习计时服务暂时不可用，本次学习时长未计入，请稍后重试"),
-                "code": STUDY_STORE_UNAVAILABLE,
-            },
-            status=503,
         )
 
     @api.exception_handler(Http404)

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -22,7 +21,6 @@ from ninja import (
     File,
     FilterLookup,
     FilterSchema,
-    Path,
     Query,
     Router,
     Schema,
@@ -33,6 +31,7 @@ from pydantic import ConfigDict, field_validator
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from yanxiu.api.common import ObjectId, PathId, caller
 from yanxiu.api.pagination import Pages
 from yanxiu.api.schemas import responses
 from yanxiu.imports.engine import REPORT_PAGE_SIZE, ImportFailed, commit_import, preview_import
@@ -68,16 +67,6 @@ from yanxiu.orgs.scoping import scope_of
 from yanxiu.orgs.selectors import org_summary
 
 router = Router(tags=["orgs"])
-
-MAX_ID = 2**63 - 1
-ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
-PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def _caller(request: HttpRequest) -> User:
-    """The authenticated user, whether by token or by session."""
-    user: User = request.auth  # type: ignore[attr-defined]
-    return user
 
 
 def _require(user: User, perm: str, obj: Any) -> None:
@@ -121,7 +110,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=responses(MeOut), summary="当前用户、角色与可见范围")
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     scope = scope_of(user)
     return {
         "id": user.pk,
@@ -171,7 +160,7 @@ class ZoneOut(Schema):
 @router.get("/zones", response=responses(list[ZoneOut]), summary="片区")
 @paginate(Pages)
 def list_zones(request: HttpRequest) -> QuerySet[Zone]:
-    return Zone.objects.visible_to(_caller(request)).distinct().order_by("code", "pk")
+    return Zone.objects.visible_to(caller(request)).distinct().order_by("code", "pk")
 
 
 class SchoolOut(Schema):
@@ -235,7 +224,7 @@ def _schools(user: User) -> QuerySet[School]:
 )
 @paginate(Pages)
 def list_schools(request: HttpRequest, filters: Query[SchoolFilters]) -> QuerySet[School]:
-    return filters.filter(_schools(_caller(request)))
+    return filters.filter(_schools(caller(request)))
 
 
 @router.get(
@@ -245,7 +234,7 @@ def list_schools(request: HttpRequest, filters: Query[SchoolFilters]) -> QuerySe
 )
 def get_school(request: HttpRequest, school_id: PathId) -> School:
     return get_object_or_404(
-        _schools(_caller(request))
+        _schools(caller(request))
         .prefetch_related("honours")
         .annotate(teacher_count=Count("teachers", filter=Q(teachers__is_active=True))),
         pk=school_id,
@@ -295,7 +284,7 @@ class GroupFilters(FilterSchema):
 @paginate(Pages)
 def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> QuerySet[Group]:
     groups = (
-        Group.objects.visible_to(_caller(request))
+        Group.objects.visible_to(caller(request))
         .select_related("subject", "leader")
         .annotate(member_count=Count("memberships", distinct=True))
         .order_by("org_path", "name", "pk")
@@ -308,7 +297,7 @@ def list_groups(request: HttpRequest, filters: Query[GroupFilters]) -> QuerySet[
 
 def _identity(teacher: Teacher, context: dict[str, Any]) -> DisclosedIdentity:
     """The teacher's ID number and birth as the caller may see them."""
-    return disclosed_identity(scope_of(_caller(context["request"])), teacher)
+    return disclosed_identity(scope_of(caller(context["request"])), teacher)
 
 
 class TeacherOut(Schema):
@@ -433,7 +422,7 @@ def _teachers(user: User) -> QuerySet[Teacher]:
 @router.get("/teachers", response=responses(list[TeacherOut]), summary="教师名册（分页，可筛选）")
 @paginate(Pages)
 def list_teachers(request: HttpRequest, filters: Query[TeacherFilters]) -> QuerySet[Teacher]:
-    return filters.filter(_teachers(_caller(request)))
+    return filters.filter(_teachers(caller(request)))
 
 
 def _visible_teacher(user: User, teacher_id: int) -> Teacher:
@@ -451,7 +440,7 @@ def _visible_teacher(user: User, teacher_id: int) -> Teacher:
     summary="教师详情（身份证号脱敏）",
 )
 def get_teacher(request: HttpRequest, teacher_id: PathId) -> Teacher:
-    return _visible_teacher(_caller(request), teacher_id)
+    return _visible_teacher(caller(request), teacher_id)
 
 
 class TeacherPatch(Schema):
@@ -495,22 +484,19 @@ class TeacherPatch(Schema):
     summary="修改教师信息",
 )
 def update_teacher(request: HttpRequest, teacher_id: PathId, payload: TeacherPatch) -> Teacher:
-    user = _caller(request)
+    user = caller(request)
     teacher = _visible_teacher(user, teacher_id)
     _require(user, "orgs.change_teacher", teacher)
     changes = payload.model_dump(exclude_unset=True)
     subject_ids = changes.pop("subjects", None)
-    subjects = list(Subject.objects.filter(pk__in=subject_ids or []))
-    if subject_ids is not None and len(subjects) != len(set(subject_ids)):
-        raise DjangoValidationError({"subjects": [_("学科不存在")]})
-    if changes.get("teaching_since", 0) > timezone.localdate().year:
-        raise DjangoValidationError({"teaching_since": [_("参加工作年份不能晚于今年")]})
+    subjects = None
+    if subject_ids is not None:
+        subjects = list(Subject.objects.filter(pk__in=subject_ids))
+        if len(subjects) != len(set(subject_ids)):
+            raise DjangoValidationError({"subjects": [_("学科不存在")]})
     for field, value in changes.items():
         setattr(teacher, field, value)
-    with transaction.atomic():
-        services.update_teacher(teacher, by=user)
-        if subject_ids is not None:
-            teacher.subjects.set(subjects)
+    services.update_teacher(teacher, subjects=subjects, by=user)
     return _visible_teacher(user, teacher_id)
 
 
@@ -526,7 +512,7 @@ class TransferIn(Schema):
     summary="教师调动（保留任职经历）",
 )
 def transfer_teacher(request: HttpRequest, teacher_id: PathId, payload: TransferIn) -> Teacher:
-    user = _caller(request)
+    user = caller(request)
     teacher = _visible_teacher(user, teacher_id)
     _require(user, "orgs.transfer_teacher", teacher)
     to_school = School.objects.visible_to(user).filter(pk=payload.to_school).first()
@@ -547,7 +533,7 @@ class DeactivateIn(Schema):
     summary="教师离岗（调离/退休；记录与学分保留）",
 )
 def deactivate_teacher(request: HttpRequest, teacher_id: PathId, payload: DeactivateIn) -> Teacher:
-    user = _caller(request)
+    user = caller(request)
     teacher = _visible_teacher(user, teacher_id)
     _require(user, "orgs.change_teacher", teacher)
     services.deactivate_teacher(teacher, reason=payload.reason, on=payload.on, by=user)
@@ -608,7 +594,7 @@ def _row_reports(job: ImportJob) -> list[dict[str, Any]]:
 
 
 def _roster_manager(request: HttpRequest) -> User:
-    user = _caller(request)
+    user = caller(request)
     if not user.has_perm("orgs.manage_roster"):
         raise PermissionDenied(_("您没有管理教师名册的权限"))
     return user

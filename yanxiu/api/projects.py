@@ -12,10 +12,11 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from yanxiu.api.common import PathId, caller
 from yanxiu.api.pagination import Pages
 from yanxiu.api.schemas import Year, responses
 from yanxiu.orgs.models import School, Teacher, User
@@ -32,15 +33,8 @@ from yanxiu.projects.models import (
 
 router = Router(tags=["projects"])
 
-MAX_ID = 2**63 - 1
-PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 RevisionNumber = Annotated[int, Query(ge=1, le=1000)]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)]
-
-
-def _caller(request: HttpRequest) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    return user
 
 
 def _project(user: User, pk: int) -> SchoolProject:
@@ -210,13 +204,13 @@ class FieldChangeOut(Schema):
 def list_projects(
     request: HttpRequest, year: Year | None = None, state: ProjectState | None = None
 ) -> Any:
-    projects = selectors.projects_for(_caller(request), year)
+    projects = selectors.projects_for(caller(request), year)
     return projects.filter(state=state) if state else projects
 
 
 @router.get("/{project_id}", response=responses(ProjectDetailOut, 404), summary="项目详情")
 def get_project(request: HttpRequest, project_id: PathId) -> Any:
-    return _project(_caller(request), project_id)
+    return _project(caller(request), project_id)
 
 
 def _application(user: User, payload: ApplicationIn) -> tuple[dict[str, Any], list[Teacher]]:
@@ -227,7 +221,7 @@ def _application(user: User, payload: ApplicationIn) -> tuple[dict[str, Any], li
 
 @router.post("", response=responses(ProjectDetailOut, 400, 403), summary="新建自主培训项目申报")
 def create_project(request: HttpRequest, payload: ApplicationIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     scope = scope_of(user)
     schools = School.objects.visible_to(user).filter(org_path__in=scope.manage_paths)
     if payload.school_id:
@@ -245,7 +239,7 @@ def create_project(request: HttpRequest, payload: ApplicationIn) -> Any:
     "/{project_id}", response=responses(ProjectDetailOut, 400, 403, 404), summary="修改申报"
 )
 def update_project(request: HttpRequest, project_id: PathId, payload: ApplicationIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     project = _project(user, project_id)
     data, participants = _application(user, payload)
     return services.save_application(
@@ -259,7 +253,7 @@ def update_project(request: HttpRequest, project_id: PathId, payload: Applicatio
     summary="提交申报（被退回的项目为重新提交）",
 )
 def submit(request: HttpRequest, project_id: PathId) -> Any:
-    user = _caller(request)
+    user = caller(request)
     project = _project(user, project_id)
     action = (
         services.resubmit_project
@@ -275,7 +269,7 @@ def submit(request: HttpRequest, project_id: PathId) -> Any:
     summary="核准申报（培训中心）",
 )
 def approve(request: HttpRequest, project_id: PathId, payload: CommentIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     return services.approve_project(_project(user, project_id), by=user, comment=payload.comment)
 
 
@@ -285,7 +279,7 @@ def approve(request: HttpRequest, project_id: PathId, payload: CommentIn) -> Any
     summary="退回修改（培训中心，须写意见）",
 )
 def return_(request: HttpRequest, project_id: PathId, payload: CommentIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     return services.return_project(_project(user, project_id), by=user, comment=payload.comment)
 
 
@@ -295,7 +289,7 @@ def return_(request: HttpRequest, project_id: PathId, payload: CommentIn) -> Any
     summary="不通过（培训中心，须写理由）",
 )
 def reject(request: HttpRequest, project_id: PathId, payload: CommentIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     return services.reject_project(_project(user, project_id), by=user, comment=payload.comment)
 
 
@@ -305,7 +299,7 @@ def reject(request: HttpRequest, project_id: PathId, payload: CommentIn) -> Any:
     summary="比较两个申报版本",
 )
 def compare(request: HttpRequest, project_id: PathId, a: RevisionNumber, b: RevisionNumber) -> Any:
-    project = _project(_caller(request), project_id)
+    project = _project(caller(request), project_id)
     old = project.revisions.filter(number=a).first()
     new = project.revisions.filter(number=b).first()
     if old is None or new is None:
@@ -320,7 +314,7 @@ def compare(request: HttpRequest, project_id: PathId, a: RevisionNumber, b: Revi
     "/{project_id}/activities", response=responses(list[ActivityOut], 404), summary="项目的研修活动"
 )
 def list_activities(request: HttpRequest, project_id: PathId) -> Any:
-    project = _project(_caller(request), project_id)
+    project = _project(caller(request), project_id)
     return project.activities.prefetch_related("attendance").order_by("starts_at", "pk")
 
 
@@ -330,7 +324,7 @@ def list_activities(request: HttpRequest, project_id: PathId) -> Any:
     summary="记录研修活动与考勤",
 )
 def create_activity(request: HttpRequest, project_id: PathId, payload: ActivityIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     project = _project(user, project_id)
     data = payload.dict(exclude={"organizer_id", "participant_ids", "attended_ids"})
     data["organizer"] = _teachers(user, [payload.organizer_id])[0] if payload.organizer_id else None
@@ -352,7 +346,7 @@ def create_activity(request: HttpRequest, project_id: PathId, payload: ActivityI
     summary="提交实施材料（总结）",
 )
 def evidence(request: HttpRequest, project_id: PathId, payload: EvidenceIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     return services.submit_evidence(_project(user, project_id), by=user, summary=payload.summary)
 
 
@@ -362,7 +356,7 @@ def evidence(request: HttpRequest, project_id: PathId, payload: EvidenceIn) -> A
     summary="评估认定并记入参训教师学分（培训中心）",
 )
 def certify(request: HttpRequest, project_id: PathId, payload: CertifyIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     project = _project(user, project_id)
     entries = services.certify_project(
         project, by=user, grade=payload.grade, score=payload.score, comment=payload.comment

@@ -24,6 +24,9 @@ Year = Annotated[
 
 class ErrorOut(Schema):
     detail: str
+    code: str | None = Field(
+        None, description="服务拒绝时的错误代码（如 not_allowed、sign_in_throttled）"
+    )
 
 
 class UnavailableOut(Schema):

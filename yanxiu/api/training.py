@@ -9,32 +9,26 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from yanxiu.api.common import PathId, caller
 from yanxiu.api.pagination import Pages
 from yanxiu.api.schemas import responses
+from yanxiu.core.params import MAX_ID
 from yanxiu.orgs.models import Teacher, User
 from yanxiu.orgs.scoping import scope_of
 from yanxiu.training import selectors, services
 from yanxiu.training.models import Course, Enrollment
 
 router = Router(tags=["training"])
-
-MAX_ID = 2**63 - 1
-PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def _caller(request: HttpRequest) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
-    return user
 
 
 class SessionOut(Schema):
@@ -146,7 +140,7 @@ def list_courses(
     q: str = "",
 ) -> Any:
     return selectors.catalog(
-        _caller(request),
+        caller(request),
         format=format,
         track=track,
         stage=stage,
@@ -157,7 +151,7 @@ def list_courses(
 
 @router.get("/courses/{course_id}", response=responses(CourseDetailOut, 404), summary="课程详情")
 def get_course(request: HttpRequest, course_id: PathId) -> Any:
-    user = _caller(request)
+    user = caller(request)
     try:
         course = selectors.course_detail(user, course_id)
     except Course.DoesNotExist as exc:
@@ -175,7 +169,7 @@ def get_course(request: HttpRequest, course_id: PathId) -> Any:
     summary="报名（教师本人）或推荐报名（学校管理员）",
 )
 def enroll(request: HttpRequest, course_id: PathId, payload: EnrollIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     course = get_object_or_404(Course.objects.visible_to(user), pk=course_id)
     teacher_id = payload.teacher_id or scope_of(user).teacher_id
     if teacher_id is None:
@@ -202,7 +196,7 @@ def _enrollment(user: User, pk: int) -> Enrollment:
     summary="退出报名",
 )
 def withdraw(request: HttpRequest, enrollment_id: PathId, payload: ReasonIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     enrollment = _enrollment(user, enrollment_id)
     return services.withdraw(enrollment, by=user, reason=payload.reason)
 
@@ -210,13 +204,13 @@ def withdraw(request: HttpRequest, enrollment_id: PathId, payload: ReasonIn) -> 
 @router.get("/my-enrollments", response=responses(list[EnrollmentOut]), summary="我的报名")
 @paginate(Pages)
 def my_enrollments(request: HttpRequest) -> Any:
-    return selectors.my_enrollments(_caller(request)).select_related("teacher")
+    return selectors.my_enrollments(caller(request)).select_related("teacher")
 
 
 @router.get("/approvals", response=responses(list[EnrollmentOut]), summary="待我审核的报名")
 @paginate(Pages)
 def approvals(request: HttpRequest) -> Any:
-    return selectors.pending_approvals(_caller(request))
+    return selectors.pending_approvals(caller(request))
 
 
 @router.post(
@@ -225,7 +219,7 @@ def approvals(request: HttpRequest) -> Any:
     summary="审核报名：同意或不同意（不同意须填写原因）",
 )
 def decide(request: HttpRequest, enrollment_id: PathId, payload: DecisionIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     enrollment = _enrollment(user, enrollment_id)
     if payload.approve:
         return services.approve(enrollment, by=user, note=payload.note)
@@ -238,7 +232,7 @@ def decide(request: HttpRequest, enrollment_id: PathId, payload: DecisionIn) -> 
     summary="用现场二维码令牌或签到码签到或签退（教师本人；签到码输错过多须等待）",
 )
 def sign_in(request: HttpRequest, payload: SignInIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     teacher = selectors.own_teacher(user)
     if teacher is None:
         raise HttpError(400, _("只有教师本人可以签到"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from yanxiu.certificates.facts import document_facts
 from yanxiu.certificates.models import DocumentKind, IssuedDocument, content_digest
+from yanxiu.core.errors import DomainError
 from yanxiu.core.params import MIN_YEAR
 from yanxiu.orgs.models import Teacher, User
 
@@ -21,16 +22,18 @@ CODE_LENGTH = 16
 _CODE_RE = re.compile(r"^[A-Z2-7]{16}$")
 
 
-class DocumentRefused(ValueError):
+class DocumentRefused(DomainError):
     """The document cannot be issued; the message says why, in the user's language."""
 
-    # The page's answer: the year's record exists but does not allow the document.
+    code = "document_refused"
+    # The year's record exists but does not allow the document.
     status = 409
 
 
 class YearNotOnRecord(DocumentRefused):
     """The year lies outside the teacher's record, so there is nothing to certify."""
 
+    code = "year_not_on_record"
     status = 404
 
 

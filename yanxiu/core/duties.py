@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from yanxiu.core.errors import DomainError
 
-class SelfReviewRefused(PermissionDenied):
+
+class SelfReviewRefused(DomainError):
     """The actor is one of the people the decision is about; ``str()`` says so in Chinese."""
+
+    code = "self_review"
+    status = 403
 
 
 def ensure_not_self(
@@ -25,13 +29,13 @@ def ensure_not_self(
     subject_user_ids: int | Iterable[int | None] | None,
     action_label: str,
     *,
-    error: type[Exception] = SelfReviewRefused,
+    error: type[DomainError] = SelfReviewRefused,
 ) -> None:
     """Refuse when ``actor`` is (one of) the users ``action_label`` decides about.
 
     ``subject_user_ids`` are user ids (None for a person without an account, who
-    cannot be the actor); ``error`` lets a domain raise the error class its pages
-    and API already turn into a message.
+    cannot be the actor); ``error`` lets a domain raise its own error class, which
+    its form views already catch and show; the code is ``self_review`` whichever class.
     """
     subjects = (
         {subject_user_ids}
@@ -40,5 +44,6 @@ def ensure_not_self(
     )
     if actor.pk is not None and actor.pk in subjects:
         raise error(
-            _("%(action)s涉及您本人，须由其他有权限的人员办理。") % {"action": action_label}
+            _("%(action)s涉及您本人，须由其他有权限的人员办理。") % {"action": action_label},
+            code=SelfReviewRefused.code,
         )

@@ -3,20 +3,20 @@
 Pages read ``?year=``, ``?school=`` and the like straight from the query string.
 Left to ``int()``, a value such as ``0``, ``abc`` or thirty digits ends as an
 exception deep in a selector, a PDF renderer or a date constructor. These
-helpers parse once and raise ``BadParameter`` (Django's ``BadRequest``), which
-``BadParameterMiddleware`` answers as a 400 naming the parameter. The API's
+helpers parse once and raise ``BadParameter`` (a ``DomainError``), which
+``DomainErrorMiddleware`` answers as a 400 naming the parameter. The API's
 ``Year`` type (``yanxiu/api/schemas.py``) applies the same year range.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from yanxiu.core.errors import DomainError
 
 # Nothing on the platform predates 2000; a year more than one ahead is a typo or a probe.
 MIN_YEAR = 2000
@@ -26,13 +26,15 @@ MAX_ID = 2**63 - 1
 _DIGITS = re.compile(r"[0-9]{1,19}")
 
 
-class BadParameter(BadRequest):
-    """A query parameter the page cannot use; ``str()`` is the Chinese reason."""
+class BadParameter(DomainError):
+    """A query parameter the page cannot use; ``str()`` names it and says why, in Chinese."""
 
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"{name}：{message}")
+    code = "bad_parameter"
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(_("数据有误：%(errors)s") % {"errors": f"{name}：{problem}"})
         self.name = name
-        self.message = message
+        self.problem = problem
 
 
 def max_year() -> int:
@@ -93,23 +95,3 @@ def id_filter(request: HttpRequest, name: str) -> str:
     """``id_param`` for the list filters that selectors take as text ("" means any)."""
     value = id_param(request, name)
     return "" if value is None else str(value)
-
-
-class BadParameterMiddleware:
-    """Answer ``BadParameter`` with a 400 that says which parameter and why.
-
-    Django's own handling of ``BadRequest`` would answer with an English page that names
-    nothing. API operations validate with their schemas instead (``yanxiu/api/schemas.py``).
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
-        if not isinstance(exc, BadParameter):
-            return None
-        detail = _("数据有误：%(errors)s") % {"errors": str(exc)}
-        return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")

@@ -35,6 +35,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from yanxiu.core.errors import DomainError
 from yanxiu.credits.models import ActivityType, Category, Policy, Unit
 
 CATEGORIES: tuple[str, ...] = tuple(Category.values)
@@ -54,8 +55,10 @@ DEFAULT_DOCUMENT: dict[str, Any] = {
 }
 
 
-class PolicyError(ValueError):
+class PolicyError(DomainError):
     """A policy document that cannot be used; ``messages`` lists every problem in Chinese."""
+
+    code = "invalid_policy"
 
     def __init__(self, messages: list[str]) -> None:
         super().__init__("；".join(messages))

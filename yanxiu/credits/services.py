@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yanxiu.core.duties import ensure_not_self
+from yanxiu.core.errors import DomainError
 from yanxiu.credits.models import (
     ActivityType,
     Category,
@@ -31,16 +32,23 @@ from yanxiu.credits.policy import PolicyRules, rules_for
 from yanxiu.orgs.models import Region, Teacher, User
 
 
-class CreditError(ValueError):
+class CreditError(DomainError):
     """A posting the ledger refuses; ``str()`` is a Chinese message for the user."""
+
+    code = "credit_refused"
 
 
 class DuplicateCredit(CreditError):
     """The teacher already holds a live entry for this source."""
 
+    code = "duplicate_credit"
+    status = 409
+
 
 class ExcludedActivity(CreditError):
     """The region-year policy says this kind of activity never counts."""
+
+    code = "excluded_activity"
 
 
 def post_credit(

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yanxiu.core.busy import is_database_busy
+from yanxiu.core.errors import DomainError
 from yanxiu.imports.models import COMMITTABLE, ImportJob, Outcome, RowError
 from yanxiu.imports.parsers import CellError, Parser, text
 from yanxiu.imports.tables import Table, UnreadableFile, read_table, write_table
@@ -128,8 +129,11 @@ class TableImport(ABC):
         """Store the CREATED and UPDATED rows; runs inside the commit's transaction."""
 
 
-class ImportFailed(Exception):
+class ImportFailed(DomainError):
     """Writing the valid rows failed; nothing was written and the job is marked failed."""
+
+    code = "import_failed"
+    status = 409
 
 
 @dataclass

@@ -16,6 +16,8 @@ from django.db.models import TextChoices
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from yanxiu.core.errors import DomainError
+
 TRUE_WORDS = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "有"})
 FALSE_WORDS = frozenset({"否", "n", "no", "false", "0", "×", "无", "不是"})
 EARLIEST_YEAR = 1940
@@ -26,8 +28,10 @@ _YEAR = re.compile(r"^(\d{4})(?:\.0)?\s*(?:年.*|[-/.]\d{1,2}(?:[-/.]\d{1,2})?)?
 _NUMBER = re.compile(r"^\d+(?:\.0+)?$")
 
 
-class CellError(ValueError):
+class CellError(DomainError):
     """A cell's text cannot be read; the message tells the user why, in Chinese."""
+
+    code = "invalid_cell"
 
 
 Parser = Callable[[str], object]

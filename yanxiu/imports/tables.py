@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yanxiu.core.csvsafe import restore_cell, safe_writer
+from yanxiu.core.errors import DomainError
 
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
 CSV_SUFFIXES = frozenset({".csv"})
@@ -57,12 +58,16 @@ CONTENT_TYPES = {
 logger = logging.getLogger(__name__)
 
 
-class UnreadableFile(ValueError):
+class UnreadableFile(DomainError):
     """The file is not a spreadsheet we can read; the message says why, in Chinese."""
+
+    code = "unreadable_file"
 
 
 class TooLarge(UnreadableFile):
     """The file is beyond an import limit (size, unpacked size, rows, parser memory or time)."""
+
+    code = "import_too_large"
 
 
 @dataclass

@@ -27,6 +27,8 @@ from typing import Any, Protocol
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.errors import DomainError
+
 HEARTBEAT_SECONDS = 15
 # Network and timer jitter tolerated on top of the heartbeat interval.
 TOLERANCE_SECONDS = 5
@@ -57,8 +59,10 @@ class Reason(models.TextChoices):
     FULL = "full", _("本视频已计满时长")
 
 
-class NotStudyable(Exception):
+class NotStudyable(DomainError):
     """The learner may not study this unit (not enrolled, not published, not a video)."""
+
+    code = "not_studyable"
 
 
 @dataclass

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yanxiu.core.errors import DomainError
 from yanxiu.core.uploads_quarantine import hold_for_release
 from yanxiu.credits.models import Category
 from yanxiu.credits.services import DuplicateCredit, post_credit
@@ -50,8 +51,10 @@ TimeSource = Callable[[], float]
 FLUSH_BATCH = 500
 
 
-class LearningError(ValueError):
+class LearningError(DomainError):
     """A study action the platform refuses; ``str()`` is a Chinese message."""
+
+    code = "learning_refused"
 
 
 def studyable_units(teacher_id: int) -> Q:

@@ -23,8 +23,10 @@ from typing import Any, Protocol, TypeVar
 
 import redis
 from django.conf import settings
+from django.utils.translation import gettext as _
 from redis.client import Pipeline
 
+from yanxiu.core.errors import DomainError
 from yanxiu.learning.judge import StudyState
 
 T = TypeVar("T")
@@ -37,8 +39,15 @@ Raw = bytes | str | None
 REDIS_TIMEOUT_SECONDS = 2.0
 
 
-class StudyStoreUnavailable(Exception):
+class StudyStoreUnavailable(DomainError):
     """The study store (Redis) cannot be reached; nothing was read or written."""
+
+    # The player retries on this code; nothing of the heartbeat was counted.
+    code = "study_store_unavailable"
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__(_("学习计时服务暂时不可用，本次学习时长未计入，请稍后重试"))
 
 
 @contextmanager
@@ -46,7 +55,7 @@ def _reachable() -> Iterator[None]:
     try:
         yield
     except (redis.ConnectionError, redis.TimeoutError) as exc:
-        raise StudyStoreUnavailable(str(exc)) from exc
+        raise StudyStoreUnavailable() from exc
 
 
 class StudyStore(Protocol):

@@ -18,14 +18,18 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from yanxiu.core.errors import DomainError
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 # The digits every viewer may see: the city part of the area code, as public as the county.
 AREA_PREFIX_DIGITS = 4
 
 
-class InvalidIdNumber(ValueError):
+class InvalidIdNumber(DomainError):
     """The text is not a valid 18-digit ID number; the message says why, in the user's language."""
+
+    code = "invalid_id_number"
 
 
 def check_char(first17: str) -> str:

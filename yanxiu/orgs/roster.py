@@ -60,10 +60,8 @@ from yanxiu.orgs.models import (
     User,
 )
 from yanxiu.orgs.scoping import Scope, scope_of
-from yanxiu.orgs.services import transfer_teacher
+from yanxiu.orgs.services import teaching_since_problem, transfer_teacher
 
-# Youngest age at which a teaching career can plausibly start.
-MIN_STARTING_AGE = 15
 LOOKUP_BATCH = 5000
 
 
@@ -317,8 +315,11 @@ class RosterImport(TableImport):
                 _("性别与身份证号不一致（身份证号中为%(gender)s）")
                 % {"gender": choice_labels(Gender)[gender]},
             )
-        if values["teaching_since"] < born.year + MIN_STARTING_AGE:
-            row.reject(HEADER_OF["teaching_since"], _("参加工作年份与出生日期不符"))
+        problem = teaching_since_problem(
+            values["teaching_since"], born=born, this_year=current_year()
+        )
+        if problem is not None:
+            row.reject(HEADER_OF["teaching_since"], problem)
         try:
             school = schools.find(values.get("school_code"), values.get("school"))
         except CellError as exc:

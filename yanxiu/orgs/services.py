@@ -235,6 +235,25 @@ def remove_honour(honour: SchoolHonour, *, by: User | None) -> None:
         honour.delete()
 
 
+# Youngest age at which a teaching career can plausibly start.
+MIN_STARTING_AGE = 15
+
+
+def teaching_since_problem(
+    teaching_since: int, *, born: datetime.date, this_year: int
+) -> str | None:
+    """Why a start year (参加工作年份) cannot be right, in Chinese, or None when it can.
+
+    The one rule of the edit form, the API and the roster import: not after this year,
+    and not before the teacher was ``MIN_STARTING_AGE``.
+    """
+    if teaching_since > this_year:
+        return _("参加工作年份不能晚于今年")
+    if teaching_since < born.year + MIN_STARTING_AGE:
+        return _("参加工作年份与出生日期不符")
+    return None
+
+
 def update_teacher(
     teacher: Teacher, *, subjects: Iterable[Subject] | None = None, by: User | None
 ) -> Teacher:
@@ -243,6 +262,11 @@ def update_teacher(
         stored_school = Teacher.objects.values_list("school_id", flat=True).get(pk=teacher.pk)
         if stored_school != teacher.school_id:
             _fail(_("调动学校请使用“调动”功能"))
+        problem = teaching_since_problem(
+            teacher.teaching_since, born=teacher.birth_date, this_year=timezone.localdate().year
+        )
+        if problem is not None:
+            raise ValidationError({"teaching_since": [problem]})
         teacher.full_clean(exclude=["id_number_hash", "id_number_cipher", "user"])
         teacher.save()
         if subjects is not None:

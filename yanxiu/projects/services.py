@@ -38,6 +38,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from yanxiu.core.duties import ensure_not_self
+from yanxiu.core.errors import DomainError
 from yanxiu.credits.models import CreditEntry, Unit
 from yanxiu.credits.services import CreditError, post_credit
 from yanxiu.imports.parsers import CellError, parse_bool
@@ -67,12 +68,17 @@ from yanxiu.projects.models import (
 from yanxiu.projects.selectors import application_snapshot, participant_credits, plan_window
 
 
-class ProjectError(ValueError):
+class ProjectError(DomainError):
     """A refused change; ``str()`` is the Chinese message shown to the user."""
+
+    code = "project_refused"
 
 
 class NotAllowed(ProjectError):
     """The user's role or scope does not allow this change."""
+
+    code = "not_allowed"
+    status = 403
 
 
 APPLICATION_FIELDS = (

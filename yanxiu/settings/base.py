@@ -57,13 +57,13 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "yanxiu.web.middleware.RejectNulMiddleware",
-    "yanxiu.core.params.BadParameterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yanxiu.core.audit.LazyActorAuditlogMiddleware",
+    "yanxiu.web.middleware.DomainErrorMiddleware",
     "yanxiu.core.busy.DatabaseBusyMiddleware",
 ]
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yanxiu.core.duties import ensure_not_self
+from yanxiu.core.errors import DomainError
 from yanxiu.core.throttle import AttemptLimit
 from yanxiu.credits.services import CreditError, DuplicateCredit, post_credit
 from yanxiu.imports.tables import UnreadableFile, read_table
@@ -62,14 +63,17 @@ SIGN_IN_OPENS_BEFORE = datetime.timedelta(minutes=30)
 SIGN_OUT_CLOSES_AFTER = datetime.timedelta(hours=1)
 
 
-class TrainingError(ValueError):
+class TrainingError(DomainError):
     """A refused training action; ``str()`` is the Chinese message shown to the user."""
+
+    code = "training_refused"
 
 
 class SignInThrottled(TrainingError):
     """Too many wrong sign-in codes: the teacher waits ``retry_after`` (or scans the QR)."""
 
     code = "sign_in_throttled"
+    status = 429
 
     def __init__(self, retry_after: datetime.timedelta) -> None:
         self.retry_after = retry_after
@@ -78,6 +82,9 @@ class SignInThrottled(TrainingError):
             _("签到码输错次数过多，请%(minutes)s分钟后再试，或扫描现场屏幕上的二维码签到")
             % {"minutes": minutes}
         )
+
+    def retry_after_seconds(self) -> int:
+        return max(1, int(self.retry_after.total_seconds()))
 
 
 # ---------------------------------------------------------------- catalog

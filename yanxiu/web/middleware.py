@@ -1,9 +1,10 @@
-"""Refuse text containing NUL characters at the edge, for pages and API alike.
+"""Refusals at the edge of pages: text holding NUL characters, and services' DomainErrors.
 
-PostgreSQL text cannot hold U+0000, so a search or a save with one would fail
-deep inside a query as a server error. Django's form fields already refuse it;
-this covers query strings, url-encoded bodies and JSON bodies that reach views
-and API operations without a form. File uploads (binary by nature) are not read.
+NUL characters are refused for pages and API alike: PostgreSQL text cannot hold
+U+0000, so a search or a save with one would fail deep inside a query as a server
+error. Django's form fields already refuse it; this covers query strings,
+url-encoded bodies and JSON bodies that reach views and API operations without a
+form. File uploads (binary by nature) are not read.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from yanxiu.core.errors import DomainError
 
 NUL = "\x00"
 
@@ -68,3 +72,43 @@ class RejectNulMiddleware:
                 json_dumps_params={"ensure_ascii": False},
             )
         return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
+
+
+class DomainErrorMiddleware:
+    """Answer a service's refusal that no view caught with an error page saying why.
+
+    A form view catches its service's error to show it next to the form; anything
+    else (a bad query parameter, a refusal on a plain POST) reaches this one mapping
+    and becomes the error's 4xx with its Chinese message, never a 500. The API maps
+    the same errors to JSON in ``yanxiu/api/errors.py``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if not isinstance(exc, DomainError):
+            return None
+        response = render(
+            request,
+            "web/refused.html",
+            {"heading": _refusal_heading(exc.status), "message": exc.message},
+            status=exc.status,
+        )
+        retry_after = exc.retry_after_seconds()
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
+
+
+def _refusal_heading(status: int) -> str:
+    headings = {
+        403: _("无权操作"),
+        404: _("未找到"),
+        429: _("操作过于频繁"),
+        503: _("服务暂时不可用"),
+    }
+    return headings.get(status, _("无法办理"))
