@@ -11,9 +11,7 @@ from tests.factories import (
     GroupFactory,
     SchoolFactory,
     TeacherFactory,
-    UserFactory,
     ZoneFactory,
-    grant,
 )
 from yanxiu.orgs import idnumbers
 from yanxiu.orgs.models import Subject, Teacher, TeacherPosting
@@ -25,13 +23,6 @@ TEACHERS = "/api/orgs/teachers"
 
 def ids(response) -> set[int]:
     return {item["id"] for item in response.json()["items"]}
-
-
-@pytest.fixture
-def zone_leader(zone):
-    user = UserFactory(username="zone_leader")
-    grant(user, "zone_leader", zone=zone)
-    return user
 
 
 def test_a_school_admin_lists_only_their_schools_teachers(

@@ -35,13 +35,6 @@ POLICY_FORM = {
 }
 
 
-@pytest.fixture
-def center_staff(zone):
-    user = UserFactory(username="center")
-    grant(user, "center_staff", region=zone.region)
-    return user
-
-
 def test_a_teacher_sees_their_progress_and_gaps(client, teacher):
     credit(teacher, 10, category="centralized")
     response = login(client, teacher.user).get(reverse("credits:my_credits") + "?year=2026")

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.factories import UserFactory, grant
+from tests.factories import UserFactory
 from tests.learning.conftest import user_of
 from tests.learning.factories import OnlineCourseFactory, VideoUnitFactory, add_question, admit
 from tests.security.files import WEBM_WITHOUT_LENGTH
@@ -17,13 +17,6 @@ from yanxiu.orgs.models import Teacher, User
 from yanxiu.training.models import Course
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def center_staff(learner: Teacher) -> User:
-    user = UserFactory(username="center")
-    grant(user, "center_staff", region=learner.region)
-    return user
 
 
 def test_my_courses_lists_the_online_courses_i_am_admitted_to(
