@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test lint bench
+.PHONY: demo test test-fast lint bench
 
 $(INSTALLED): pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,6 +24,13 @@ demo: $(INSTALLED)
 # The whole suite: lint, types, then every test on SQLite and on PostgreSQL.
 test: $(INSTALLED)
 	bash scripts/test.sh
+
+# The inner loop: lint and types, then the suite on SQLite without the browser and
+# production tiers. CI runs `make test`, which runs everything on SQLite and PostgreSQL.
+test-fast: lint
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	DJANGO_SETTINGS_MODULE=yanxiu.settings.test YANXIU_TEST_DB=sqlite \
+		$(BIN)/pytest -n $${YANXIU_TEST_WORKERS:-2} -m "not browser and not production"
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

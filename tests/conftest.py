@@ -18,7 +18,7 @@ from tests.factories import (
     ZoneFactory,
     grant,
 )
-from yanxiu.orgs.models import Group, School, Teacher, User, Zone
+from yanxiu.orgs.models import Group, Role, School, Teacher, User, Zone
 
 
 @pytest.fixture(autouse=True)
@@ -55,24 +55,29 @@ def other_school(db: None) -> School:
     return SchoolFactory()
 
 
+# One persona per role of ``Role``, each over the test region's ``zone`` and ``school``. Tests
+# that need another shape (a second school's admin, a region's outsider) name it otherwise.
+
+
 @pytest.fixture
 def school_admin(school: School) -> User:
     user = UserFactory(username="school_admin")
-    grant(user, "school_admin", school=school)
+    grant(user, Role.SCHOOL_ADMIN, school=school)
     return user
 
 
 @pytest.fixture
 def bureau_admin(zone: Zone) -> User:
     user = UserFactory(username="bureau_admin")
-    grant(user, "bureau_admin", region=zone.region)
+    grant(user, Role.BUREAU_ADMIN, region=zone.region)
     return user
 
 
 @pytest.fixture
 def center_staff(zone: Zone) -> User:
-    user = UserFactory(username="center_staff")
-    grant(user, "center_staff", region=zone.region)
+    """The region's training center (教师进修学校); notices reach it by e-mail too."""
+    user = UserFactory(username="center_staff", email="center@example.org")
+    grant(user, Role.CENTER_STAFF, region=zone.region)
     return user
 
 
@@ -80,7 +85,7 @@ def center_staff(zone: Zone) -> User:
 def zone_leader(zone: Zone) -> User:
     """Reads the zone of ``school``; manages no roster."""
     user = UserFactory(username="zone_leader")
-    grant(user, "zone_leader", zone=zone)
+    grant(user, Role.ZONE_LEADER, zone=zone)
     return user
 
 
@@ -96,8 +101,24 @@ def group_leader(led_group: Group) -> User:
     leader = TeacherFactory(school=led_group.school, user=UserFactory(username="group_leader"))
     led_group.leader = leader
     led_group.save(update_fields=["leader"])
-    grant(leader.user, "group_leader", group=led_group)
+    grant(leader.user, Role.GROUP_LEADER, group=led_group)
     return leader.user
+
+
+@pytest.fixture
+def studio_host(school: School) -> User:
+    """A teacher of ``school`` who hosts one of the region's studios (工作室主持人)."""
+    host = TeacherFactory(school=school, user=UserFactory(username="studio_host"))
+    grant(host.user, Role.STUDIO_HOST, region=school.region)
+    return host.user
+
+
+@pytest.fixture
+def expert(zone: Zone) -> User:
+    """An outside expert or judge (专家/评委) of the region, with no teacher record."""
+    user = UserFactory(username="expert")
+    grant(user, Role.EXPERT, region=zone.region)
+    return user
 
 
 @pytest.fixture
@@ -114,5 +135,5 @@ def login(client: Client, user: User) -> Client:
 def staff_teacher(school: School) -> Teacher:
     """A teacher of the school whose account also holds the training center's staff role."""
     teacher = TeacherFactory(school=school, user=UserFactory(username="staff_teacher"))
-    grant(teacher.user, "center_staff", region=school.region)
+    grant(teacher.user, Role.CENTER_STAFF, region=school.region)
     return teacher

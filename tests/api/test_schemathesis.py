@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.factories import GroupFactory, SchoolFactory, TeacherFactory, UserFactory, grant
+from tests.factories import GroupFactory, SchoolFactory, TeacherFactory
 from tests.imports.files import temporary_media  # noqa: F401
 from yanxiu.api.services import issue_token
 from yanxiu.orgs.models import Subject
@@ -43,15 +43,13 @@ def keep_test_connection() -> Iterator[None]:
 
 
 @pytest.fixture
-def bureau_token(zone, keep_test_connection) -> str:
-    admin = UserFactory(username="schemathesis_admin")
-    grant(admin, "bureau_admin", region=zone.region)
+def bureau_token(zone, bureau_admin, keep_test_connection) -> str:
     subject = Subject.objects.create(name="语文")
     for school in SchoolFactory.create_batch(2, zone=zone):
         GroupFactory(school=school, subject=subject)
         for teacher in TeacherFactory.create_batch(2, school=school):
             teacher.subjects.add(subject)
-    return issue_token(admin, name="schemathesis")[1]
+    return issue_token(bureau_admin, name="schemathesis")[1]
 
 
 @pytest.mark.django_db

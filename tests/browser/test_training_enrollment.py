@@ -3,18 +3,10 @@
 import pytest
 
 from tests.browser.conftest import log_in
-from tests.factories import UserFactory, grant
 from tests.training.factories import CourseFactory
 from yanxiu.training.models import EnrollmentStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def center_user(school):
-    user = UserFactory(username="center_staff")
-    grant(user, "center_staff", region=school.region)
-    return user
 
 
 def as_user(browser, live_server, username):
@@ -26,9 +18,9 @@ def as_user(browser, live_server, username):
 
 
 def test_an_enrollment_goes_from_teacher_to_school_to_center(
-    browser, live_server, school, teacher, school_admin, center_user
+    browser, live_server, school, teacher, school_admin, center_staff
 ):
-    course = CourseFactory(region=school.region, organizer=center_user, title="班主任培训班")
+    course = CourseFactory(region=school.region, organizer=center_staff, title="班主任培训班")
 
     teacher_page = as_user(browser, live_server, "teacher")
     teacher_page.goto(f"/training/{course.pk}/")

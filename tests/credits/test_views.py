@@ -5,13 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import login
 from tests.credits.factories import certifier, credit
 from tests.factories import SchoolFactory, TeacherFactory, UserFactory, grant
+from tests.queries import assert_constant_queries
 from yanxiu.credits.models import CreditEntry, Policy
 from yanxiu.credits.policy import rules_for
 from yanxiu.credits.services import reverse_entry
@@ -35,13 +34,6 @@ POLICY_FORM = {
 }
 
 
-@pytest.fixture
-def center_staff(zone):
-    user = UserFactory(username="center")
-    grant(user, "center_staff", region=zone.region)
-    return user
-
-
 def test_a_teacher_sees_their_progress_and_gaps(client, teacher):
     credit(teacher, 10, category="centralized")
     response = login(client, teacher.user).get(reverse("credits:my_credits") + "?year=2026")
@@ -55,30 +47,23 @@ def test_a_user_without_a_teacher_record_has_no_credit_page(client, bureau_admin
     assert login(client, bureau_admin).get(reverse("credits:my_credits")).status_code == 404
 
 
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_the_ledger_list_takes_the_same_queries_for_more_entries(client, school_admin, school):
+    def entries_and_their_reversals(n: int) -> None:
+        for _ in range(n):
+            reverse_entry(credit(TeacherFactory(school=school)), by=certifier(), reason="更正")
+
     login(client, school_admin)
-    url = reverse("credits:entry_list")
-    credit(TeacherFactory(school=school))
-    few = _queries(client, url)
-    for _ in range(30):
-        reverse_entry(credit(TeacherFactory(school=school)), by=certifier(), reason="更正")
-    assert _queries(client, url) == few
+    assert_constant_queries(
+        entries_and_their_reversals, lambda: client.get(reverse("credits:entry_list"))
+    )
 
 
 def test_the_warning_page_takes_the_same_queries_for_more_schools(client, bureau_admin, zone):
     login(client, bureau_admin)
-    url = reverse("credits:warnings") + "?year=2026"
-    TeacherFactory(school=SchoolFactory(zone=zone))
-    few = _queries(client, url)
-    for _ in range(5):
-        TeacherFactory(school=SchoolFactory(zone=zone))
-    assert _queries(client, url) == few
+    assert_constant_queries(
+        lambda n: [TeacherFactory(school=SchoolFactory(zone=zone)) for _ in range(n)],
+        lambda: client.get(reverse("credits:warnings") + "?year=2026"),
+    )
 
 
 def test_a_school_admin_sees_only_their_schools_entries(client, school_admin, school, other_school):

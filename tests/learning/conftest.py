@@ -16,7 +16,7 @@ from yanxiu.learning.judge import HEARTBEAT_SECONDS, Heartbeat, Verdict
 from yanxiu.learning.models import CourseUnit, StudyRules
 from yanxiu.learning.services import record_heartbeat
 from yanxiu.learning.store import MemoryStudyStore, RedisStudyStore, StudyStore
-from yanxiu.orgs.models import Teacher, User
+from yanxiu.orgs.models import Teacher, User, Zone
 
 # Redis database 8 is this app's for tests; keys carry their own prefix besides.
 TEST_REDIS_URL = "redis://127.0.0.1:6379/8"
@@ -39,8 +39,9 @@ def store(request: pytest.FixtureRequest) -> Iterator[StudyStore]:
 
 
 @pytest.fixture
-def learner(db: None) -> Teacher:
-    return TeacherFactory(user=UserFactory(username="learner"))
+def learner(zone: Zone) -> Teacher:
+    """A teacher of another school of ``zone``: in the root personas' region, not ``school``."""
+    return TeacherFactory(school__zone=zone, user=UserFactory(username="learner"))
 
 
 @pytest.fixture

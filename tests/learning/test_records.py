@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from tests.factories import SchoolFactory, TeacherFactory, UserFactory, grant
+from tests.factories import SchoolFactory, TeacherFactory
 from tests.learning.conftest import user_of
 from yanxiu.credits.policy import default_rules, parse_policy
 from yanxiu.credits.services import save_policy
@@ -186,11 +186,11 @@ def test_a_school_admin_verifies_only_their_own_school(
     assert [s.school_id for s in result.schools] == [school.pk]
 
 
-def test_the_verification_page_shows_the_unqualified(client: Client, school: School, period_policy):
+def test_the_verification_page_shows_the_unqualified(
+    client: Client, school: School, period_policy, center_staff: User
+):
     TeacherFactory(school=school, name="未完成")
-    center = UserFactory(username="center")
-    grant(center, "center_staff", region=school.region)
-    client.force_login(center)
+    client.force_login(center_staff)
     response = client.get("/learning/verification/", {"on": "2026-12-31"})
     assert response.status_code == 200
     assert "未完成" in response.text

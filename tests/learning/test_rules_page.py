@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.factories import UserFactory, ZoneFactory, grant
+from tests.factories import ZoneFactory
 from yanxiu.learning.judge import Rules
 from yanxiu.learning.models import StudyRules
 from yanxiu.learning.services import rules_for_region
@@ -72,13 +72,6 @@ def test_invalid_rules_are_refused_and_nothing_changes(
 def test_invalid_rules_create_no_row(client: Client, bureau_admin: User):
     login(client, bureau_admin).post(URL, {**NEW_RULES, "daily_cap_minutes": "2000"})
     assert not StudyRules.objects.exists()
-
-
-@pytest.fixture
-def center_staff(zone: Zone) -> User:
-    user = UserFactory(username="center")
-    grant(user, "center_staff", region=zone.region)
-    return user
 
 
 @pytest.mark.parametrize("who", ["school_admin", "center_staff", "teacher"])

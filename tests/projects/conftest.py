@@ -6,20 +6,13 @@ import datetime
 
 import pytest
 
-from tests.factories import TeacherFactory, UserFactory, grant
+from tests.factories import TeacherFactory
 from tests.projects.factories import SchoolProjectFactory
 from yanxiu.orgs.models import School, Teacher, User
 from yanxiu.projects.models import SchoolProject
 
 # A day before the factories' project starts, inside no plan window.
 BEFORE_START = datetime.date(2026, 9, 1)
-
-
-@pytest.fixture
-def center_staff(school: School) -> User:
-    user = UserFactory(username="center_staff", full_name="培训中心王老师")
-    grant(user, "center_staff", region=school.region)
-    return user
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
 
 # Calling the WSGI app directly would close the test's connection after each request.
 from tests.api.test_schemathesis import keep_test_connection  # noqa: F401
-from tests.factories import TeacherFactory, UserFactory, grant
+from tests.factories import TeacherFactory
 from tests.projects.factories import ProjectActivityFactory, SchoolProjectFactory
 from yanxiu.api.services import issue_token
 from yanxiu.projects.models import ProjectState
@@ -30,14 +30,12 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application).includ
 
 
 @pytest.fixture
-def center_token(school) -> str:
-    center = UserFactory(username="schemathesis_center")
-    grant(center, "center_staff", region=school.region)
+def center_token(school, center_staff) -> str:
     teachers = TeacherFactory.create_batch(2, school=school)
     for state in (ProjectState.SUBMITTED, ProjectState.IN_PROGRESS):
         project = SchoolProjectFactory(school=school, state=state, participants=teachers)
         ProjectActivityFactory(project=project)
-    return issue_token(center, name="schemathesis")[1]
+    return issue_token(center_staff, name="schemathesis")[1]
 
 
 @pytest.mark.django_db

@@ -40,13 +40,6 @@ KEY = "k" * 32
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def center(school) -> User:
-    user = UserFactory(username="center")
-    grant(user, "center_staff", region=school.region)
-    return user
-
-
 def entry_form(teacher: Teacher, **fields: str) -> dict[str, object]:
     return {
         "teacher": teacher.pk,
@@ -84,8 +77,8 @@ def test_the_guard_refuses_the_actor_deciding_about_themselves(teacher):
         ensure_not_self(teacher.user, teacher.user_id, "认定学时")
 
 
-def test_the_guard_lets_another_person_decide(teacher, center):
-    ensure_not_self(center, [teacher.user_id, None], "认定学时")
+def test_the_guard_lets_another_person_decide(teacher, center_staff):
+    ensure_not_self(center_staff, [teacher.user_id, None], "认定学时")
 
 
 # --- manual entries -----------------------------------------------------------------------
@@ -100,27 +93,29 @@ def test_nobody_certifies_a_manual_entry_to_themselves(client, staff_teacher):
     assert not CreditEntry.objects.exists()
 
 
-def test_another_staff_member_certifies_the_staff_teachers_entry(client, staff_teacher, center):
-    response = login(client, center).post(
+def test_another_staff_member_certifies_the_staff_teachers_entry(
+    client, staff_teacher, center_staff
+):
+    response = login(client, center_staff).post(
         reverse("credits:entry_create"), entry_form(staff_teacher)
     )
     assert response.status_code == 302
     assert CreditEntry.objects.get().teacher == staff_teacher
 
 
-def test_an_amount_above_the_policys_bound_is_refused(client, teacher, center):
-    response = login(client, center).post(
+def test_an_amount_above_the_policys_bound_is_refused(client, teacher, center_staff):
+    response = login(client, center_staff).post(
         reverse("credits:entry_create"), entry_form(teacher, amount="999999.99")
     )
     assert "单条记录最多 48.00 学分" in response.content.decode()
     assert not CreditEntry.objects.exists()
 
 
-def test_an_amount_at_the_policys_bound_is_certified(teacher, center):
-    assert manual_entry(teacher, center, amount="48").amount == Decimal(48)
+def test_an_amount_at_the_policys_bound_is_certified(teacher, center_staff):
+    assert manual_entry(teacher, center_staff, amount="48").amount == Decimal(48)
 
 
-def test_the_bound_follows_the_unit_of_the_entry(teacher, center):
+def test_the_bound_follows_the_unit_of_the_entry(teacher, center_staff):
     with pytest.raises(CreditError, match=r"最多 48\.00 学时"):
         certify_manual_entry(
             teacher=teacher,
@@ -130,12 +125,12 @@ def test_the_bound_follows_the_unit_of_the_entry(teacher, center):
             unit="hour",
             occurred_on=datetime.date(2026, 5, 2),
             reason="省级培训",
-            by=center,
+            by=center_staff,
         )
 
 
-def test_the_same_form_submitted_twice_certifies_one_entry(client, teacher, center):
-    login(client, center)
+def test_the_same_form_submitted_twice_certifies_one_entry(client, teacher, center_staff):
+    login(client, center_staff)
     first = client.post(reverse("credits:entry_create"), entry_form(teacher))
     second = client.post(reverse("credits:entry_create"), entry_form(teacher))
     assert CreditEntry.objects.count() == 1
@@ -143,14 +138,14 @@ def test_the_same_form_submitted_twice_certifies_one_entry(client, teacher, cent
     assert second["Location"] == first["Location"]
 
 
-def test_two_different_forms_certify_two_entries(teacher, center):
-    manual_entry(teacher, center, key="a" * 32)
-    manual_entry(teacher, center, key="b" * 32)
+def test_two_different_forms_certify_two_entries(teacher, center_staff):
+    manual_entry(teacher, center_staff, key="a" * 32)
+    manual_entry(teacher, center_staff, key="b" * 32)
     assert CreditEntry.objects.count() == 2
 
 
-def test_every_rendered_form_carries_a_fresh_key(client, center):
-    login(client, center)
+def test_every_rendered_form_carries_a_fresh_key(client, center_staff):
+    login(client, center_staff)
     pages = [client.get(reverse("credits:entry_create")).content.decode() for _ in range(2)]
     keys = [page.split('name="idempotency_key" value="')[1].split('"')[0] for page in pages]
     assert len(keys[0]) >= 32
@@ -181,11 +176,9 @@ def run_together(count: int, action: Callable[[], object]) -> list[object]:
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_eight_simultaneous_submissions_of_one_form_certify_one_entry(school):
+def test_eight_simultaneous_submissions_of_one_form_certify_one_entry(school, center_staff):
     teacher = TeacherFactory(school=school)
-    center = UserFactory(username="center")
-    grant(center, "center_staff", region=school.region)
-    results = run_together(8, lambda: manual_entry(teacher, center).pk)
+    results = run_together(8, lambda: manual_entry(teacher, center_staff).pk)
     assert CreditEntry.objects.count() == 1
     assert set(results) == {CreditEntry.objects.get().pk}
 
@@ -204,9 +197,9 @@ def test_an_import_row_for_the_importers_own_record_is_rejected(staff_teacher, t
 
 
 @pytest.mark.usefixtures("temporary_media")
-def test_an_import_row_above_the_policys_bound_is_rejected(teacher, center):
+def test_an_import_row_above_the_policys_bound_is_rejected(teacher, center_staff):
     upload = table_file(HEADER, [row(teacher, 数量="999999.99")], name="学时")
-    job = preview_import(CreditImport(by=center), upload, by=center)
+    job = preview_import(CreditImport(by=center_staff), upload, by=center_staff)
     (error,) = job.errors()
     assert (error.column, error.message) == (
         "数量",
@@ -215,26 +208,24 @@ def test_an_import_row_above_the_policys_bound_is_rejected(teacher, center):
 
 
 @pytest.mark.usefixtures("temporary_media")
-def test_committing_an_import_twice_posts_its_rows_once(teacher, center):
+def test_committing_an_import_twice_posts_its_rows_once(teacher, center_staff):
     upload = table_file(HEADER, [row(teacher)], name="学时")
-    job = preview_import(CreditImport(by=center), upload, by=center)
-    commit_import(job, CreditImport(by=center))
+    job = preview_import(CreditImport(by=center_staff), upload, by=center_staff)
+    commit_import(job, CreditImport(by=center_staff))
     with pytest.raises(ImportFailed, match="已处理"):
-        commit_import(ImportJob.objects.get(pk=job.pk), CreditImport(by=center))
+        commit_import(ImportJob.objects.get(pk=job.pk), CreditImport(by=center_staff))
     assert CreditEntry.objects.count() == 1
 
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("temporary_media")
-def test_simultaneous_commits_of_one_import_post_its_rows_once(school):
+def test_simultaneous_commits_of_one_import_post_its_rows_once(school, center_staff):
     teachers = [TeacherFactory(school=school) for _ in range(3)]
-    center = UserFactory(username="center")
-    grant(center, "center_staff", region=school.region)
     upload = table_file(HEADER, [row(t) for t in teachers], name="学时")
-    job = preview_import(CreditImport(by=center), upload, by=center)
+    job = preview_import(CreditImport(by=center_staff), upload, by=center_staff)
     results = run_together(
-        4, lambda: commit_import(ImportJob.objects.get(pk=job.pk), CreditImport(by=center))
+        4, lambda: commit_import(ImportJob.objects.get(pk=job.pk), CreditImport(by=center_staff))
     )
     assert CreditEntry.objects.count() == 3
     assert sum(isinstance(r, ImportJob) for r in results) == 1
@@ -263,17 +254,17 @@ def test_staff_cannot_reject_their_own_enrollment(staff_teacher):
         training.reject(enrollment, by=staff_teacher.user, reason="名额已满")
 
 
-def test_staff_admit_a_colleagues_enrollment(staff_teacher, center):
+def test_staff_admit_a_colleagues_enrollment(staff_teacher, center_staff):
     course = CourseFactory(region=staff_teacher.region)
     enrollment = EnrollmentFactory(
         course=course, teacher=staff_teacher, status=EnrollmentStatus.PENDING_CENTER
     )
-    assert training.approve(enrollment, by=center).status == EnrollmentStatus.APPROVED
+    assert training.approve(enrollment, by=center_staff).status == EnrollmentStatus.APPROVED
 
 
 @pytest.fixture
 def dual_admin(school) -> User:
-    """A school admin who also works for the training center."""
+    """A school admin who also works for the training center_staff."""
     user = UserFactory(username="dual")
     grant(user, "school_admin", school=school)
     grant(user, "center_staff", region=school.region)
@@ -308,6 +299,6 @@ def test_a_participant_cannot_certify_the_project(school_admin, staff_teacher, s
         certify_project(project, by=staff_teacher.user, grade="good")
 
 
-def test_other_center_staff_approve_the_project(school_admin, staff_teacher, school, center):
+def test_other_center_staff_approve_the_project(school_admin, staff_teacher, school, center_staff):
     project = submitted_by(school_admin, school, [staff_teacher])
-    assert approve_project(project, by=center).state == ProjectState.APPROVED
+    assert approve_project(project, by=center_staff).state == ProjectState.APPROVED

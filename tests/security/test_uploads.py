@@ -48,13 +48,6 @@ def body(response) -> bytes:
 
 
 @pytest.fixture
-def center_staff(school: School) -> User:
-    user = UserFactory(username="center_staff")
-    grant(user, "center_staff", region=school.region)
-    return user
-
-
-@pytest.fixture
 def other_region_admin(db: None) -> User:
     user = UserFactory(username="other_region_admin")
     grant(user, "bureau_admin", region=SchoolFactory().region)

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import UserFactory, grant
 from tests.training.factories import CourseFactory, SessionFactory
 from yanxiu.orgs.models import School, User
 from yanxiu.training.models import Course, Session
-
-
-@pytest.fixture
-def center_staff(school: School) -> User:
-    user = UserFactory(username="center_staff", email="center@example.org")
-    grant(user, "center_staff", region=school.region)
-    return user
 
 
 @pytest.fixture

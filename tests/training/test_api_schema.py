@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 
 # Calling the WSGI app directly would close the test's connection after each request.
 from tests.api.test_schemathesis import keep_test_connection  # noqa: F401
-from tests.factories import TeacherFactory, UserFactory, grant
+from tests.factories import TeacherFactory, UserFactory
 from tests.training.factories import CourseFactory, EnrollmentFactory, SessionFactory
 from yanxiu.api.services import issue_token
 from yanxiu.training.models import EnrollmentStatus
@@ -42,15 +42,13 @@ SETTINGS = settings(
 
 
 @pytest.fixture
-def tokens(school) -> dict[str, str]:
-    center = UserFactory(username="schemathesis_center")
-    grant(center, "center_staff", region=school.region)
+def tokens(school, center_staff) -> dict[str, str]:
     teacher = TeacherFactory(school=school, user=UserFactory(username="schemathesis_teacher"))
     for status in (EnrollmentStatus.APPROVED, EnrollmentStatus.PENDING_CENTER):
-        session = SessionFactory(course=CourseFactory(region=school.region, organizer=center))
+        session = SessionFactory(course=CourseFactory(region=school.region, organizer=center_staff))
         EnrollmentFactory(course=session.course, teacher=teacher, status=status)
     return {
-        "center": issue_token(center, name="schemathesis")[1],
+        "center": issue_token(center_staff, name="schemathesis")[1],
         "teacher": issue_token(teacher.user, name="schemathesis")[1],
     }
 
