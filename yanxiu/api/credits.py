@@ -22,8 +22,8 @@ from yanxiu.api.pagination import Pages
 from yanxiu.api.schemas import Year, responses
 from yanxiu.credits.models import Category, CreditEntry
 from yanxiu.credits.policy import policy_in_force, rules_for
+from yanxiu.credits.rows import UnitRow
 from yanxiu.credits.selectors import (
-    UnitRow,
     entries_behind,
     region_of,
     school_compliance,
