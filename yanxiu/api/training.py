@@ -23,8 +23,20 @@ from yanxiu.api.pagination import Pages
 from yanxiu.api.schemas import responses
 from yanxiu.orgs.models import Teacher, User
 from yanxiu.orgs.scoping import scope_of
-from yanxiu.training import selectors, services
+from yanxiu.training import selectors
 from yanxiu.training.models import Course, Enrollment
+from yanxiu.training.services.enrollment import (
+    approve_enrollment,
+    enroll_teacher,
+    reject_enrollment,
+    withdraw_enrollment,
+)
+from yanxiu.training.services.sign_in import (
+    session_for_code,
+    session_for_link,
+    sign_in_teacher,
+    sign_out_teacher,
+)
 
 router = Router(tags=["training"])
 
@@ -165,7 +177,7 @@ def get_course(request: HttpRequest, course_id: PathId) -> Any:
     teacher = selectors.own_teacher(user)
     out = CourseDetailOut.from_orm(course)
     out.sessions = [SessionOut.from_orm(s) for s in course.sessions.all()]
-    out.eligibility_problems = services.eligibility_problems(course, teacher) if teacher else []
+    out.eligibility_problems = selectors.eligibility_problems(course, teacher) if teacher else []
     return out
 
 
@@ -181,7 +193,7 @@ def enroll(request: HttpRequest, course_id: PathId, payload: EnrollIn) -> Any:
     if teacher_id is None:
         raise HttpError(400, _("请指定要推荐报名的教师"))
     teacher = get_object_or_404(Teacher.objects.visible_to(user), pk=teacher_id)
-    enrollment = services.enroll(course, teacher, by=user)
+    enrollment = enroll_teacher(course, teacher, by=user)
     clashes = [
         _("%(own)s与%(other)s（%(course)s）时间重叠")
         % {"own": own.title, "other": other.title, "course": other.course.title}
@@ -204,7 +216,7 @@ def _enrollment(user: User, pk: int) -> Enrollment:
 def withdraw(request: HttpRequest, enrollment_id: PathId, payload: ReasonIn) -> Any:
     user = _caller(request)
     enrollment = _enrollment(user, enrollment_id)
-    return services.withdraw(enrollment, by=user, reason=payload.reason)
+    return withdraw_enrollment(enrollment, by=user, reason=payload.reason)
 
 
 @router.get("/my-enrollments", response=responses(list[EnrollmentOut]), summary="我的报名")
@@ -228,8 +240,8 @@ def decide(request: HttpRequest, enrollment_id: PathId, payload: DecisionIn) -> 
     user = _caller(request)
     enrollment = _enrollment(user, enrollment_id)
     if payload.approve:
-        return services.approve(enrollment, by=user, note=payload.note)
-    return services.reject(enrollment, by=user, reason=payload.note)
+        return approve_enrollment(enrollment, by=user, note=payload.note)
+    return reject_enrollment(enrollment, by=user, reason=payload.note)
 
 
 @router.post(
@@ -244,16 +256,16 @@ def sign_in(request: HttpRequest, payload: SignInIn) -> Any:
         raise HttpError(400, _("只有教师本人可以签到"))
     now = timezone.now()
     if payload.token:
-        session = services.session_for_link(payload.token, now)
+        session = session_for_link(payload.token, now)
     elif payload.code:
-        session = services.session_for_code(teacher, payload.code, now)
+        session = session_for_code(teacher, payload.code, now)
     else:
         raise HttpError(400, _("请输入现场屏幕上的6位签到码"))
     if payload.sign_out:
-        attendance = services.sign_out(session, teacher, at=now)
+        attendance = sign_out_teacher(session, teacher, at=now)
         already, message = False, _("签退成功")
     else:
-        result = services.sign_in(session, teacher, at=now)
+        result = sign_in_teacher(session, teacher, at=now)
         attendance, already = result.attendance, result.already
         message = _("您已签到过") if already else _("签到成功")
     return {

@@ -165,7 +165,21 @@ def school_groups(user: User, school: School) -> QuerySet[Group, Any]:
 
 
 def school_admins(school: School) -> QuerySet[RoleAssignment, Any]:
-    return RoleAssignment.objects.filter(school=school, role="school_admin").select_related("user")
+    return RoleAssignment.objects.filter(school=school, role=Role.SCHOOL_ADMIN).select_related(
+        "user"
+    )
+
+
+def users_holding(
+    role: Role, *, region_id: int | None = None, school_id: int | None = None
+) -> QuerySet[User, User]:
+    """Active users who hold ``role`` in the region or at the school (whom to notify)."""
+    assignments = RoleAssignment.objects.filter(role=role)
+    if region_id is not None:
+        assignments = assignments.filter(region_id=region_id)
+    if school_id is not None:
+        assignments = assignments.filter(school_id=school_id)
+    return User.objects.filter(pk__in=assignments.values("user_id"), is_active=True)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yanxiu.orgs.models import School, Teacher, User
+from yanxiu.orgs.models import LeadershipPost, Ownership, School, Stage, Teacher, User
 from yanxiu.orgs.scoping import path_q, scope_of
 from yanxiu.training.models import (
     ACTIVE_STATUSES,
@@ -37,8 +37,14 @@ from yanxiu.training.models import (
     CourseStatus,
     Enrollment,
     EnrollmentStatus,
+    RoleRequirement,
     Session,
 )
+
+# A teacher may sign in from half an hour before a session starts, and sign out until
+# an hour after it ends (the organizer's screen keeps showing the code).
+SIGN_IN_OPENS_BEFORE = datetime.timedelta(minutes=30)
+SIGN_OUT_CLOSES_AFTER = datetime.timedelta(hours=1)
 
 
 def catalog(
@@ -216,6 +222,116 @@ def course_requests(user: User) -> QuerySet[CourseRequest, Any]:
         .select_related("school", "course", "requested_by")
         .order_by("-requested_at", "-pk")
     )
+
+
+def _meets_role(teacher: Teacher, role: str) -> bool:
+    match role:
+        case RoleRequirement.HOMEROOM:
+            return teacher.is_homeroom_teacher
+        case RoleRequirement.NEW_TEACHER:
+            return teacher.is_new_teacher
+        case RoleRequirement.PRINCIPAL:
+            return teacher.leadership_post in (
+                LeadershipPost.PRINCIPAL,
+                LeadershipPost.VICE_PRINCIPAL,
+            )
+        case RoleRequirement.MIDDLE:
+            return teacher.leadership_post == LeadershipPost.MIDDLE
+        case RoleRequirement.BACKBONE:
+            return teacher.backbone_level != "none"
+        case RoleRequirement.FAMOUS:
+            return teacher.is_famous_teacher
+    return False
+
+
+def eligibility_problems(
+    course: Course, teacher: Teacher, on: datetime.date | None = None
+) -> list[str]:
+    """Why ``teacher`` may not take ``course``, one Chinese sentence per unmet condition."""
+    problems: list[str] = []
+    if course.region_id != teacher.region_id:
+        problems.append(_("该课程不面向您所在的区县"))
+    if course.stages and teacher.stage not in course.stages:
+        names = "、".join(str(Stage(s).label) for s in course.stages)
+        problems.append(_("本课程仅面向%(stages)s教师") % {"stages": names})
+    subject_ids = set(course.subjects.values_list("pk", flat=True))
+    if subject_ids and not subject_ids & set(teacher.subjects.values_list("pk", flat=True)):
+        names = "、".join(course.subjects.values_list("name", flat=True))
+        problems.append(_("本课程仅面向%(subjects)s学科教师") % {"subjects": names})
+    if course.roles and not any(_meets_role(teacher, r) for r in course.roles):
+        names = "、".join(str(RoleRequirement(r).label) for r in course.roles)
+        problems.append(_("本课程仅面向%(roles)s") % {"roles": names})
+    if course.ownerships and teacher.school.ownership not in course.ownerships:
+        names = "、".join(str(Ownership(o).label) for o in course.ownerships)
+        problems.append(_("本课程仅面向%(kinds)s的教师") % {"kinds": names})
+    years = teacher.years_teaching(on)
+    if course.min_years is not None and years < course.min_years:
+        problems.append(
+            _("本课程要求教龄不少于%(min)s年，您的教龄为%(years)s年")
+            % {"min": course.min_years, "years": years}
+        )
+    if course.max_years is not None and years > course.max_years:
+        problems.append(
+            _("本课程要求教龄不超过%(max)s年，您的教龄为%(years)s年")
+            % {"max": course.max_years, "years": years}
+        )
+    return problems
+
+
+def open_sessions(teacher: Teacher, at: datetime.datetime) -> list[Session]:
+    """Sessions of the teacher's admitted classes that can be signed in or out of now."""
+    return list(
+        Session.objects.filter(
+            course__enrollments__teacher=teacher,
+            course__enrollments__status=EnrollmentStatus.APPROVED,
+            course__status=CourseStatus.PUBLISHED,
+            starts_at__lte=at + SIGN_IN_OPENS_BEFORE,
+            ends_at__gte=at - SIGN_OUT_CLOSES_AFTER,
+        )
+        .select_related("course")
+        .order_by("starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class Completion:
+    attended: int
+    irregular: int
+    total: int
+    completed: bool
+
+
+def completions(course: Course) -> dict[int, Completion]:
+    """Each admitted teacher's attendance against the course's completion rule, in one query."""
+    total = course.sessions.count()
+    rows = (
+        Enrollment.objects.filter(course=course, status=EnrollmentStatus.APPROVED)
+        .values("teacher_id")
+        .annotate(
+            attended=Count(
+                "teacher__attendances",
+                filter=Q(
+                    teacher__attendances__session__course=course,
+                    teacher__attendances__present=True,
+                ),
+            ),
+            irregular=Count(
+                "teacher__attendances",
+                filter=Q(teacher__attendances__session__course=course)
+                & Q(teacher__attendances__present=True)
+                & (
+                    Q(teacher__attendances__is_late=True) | Q(teacher__attendances__left_early=True)
+                ),
+            ),
+        )
+    )
+    result = {}
+    for row in rows:
+        completed = total > 0 and row["attended"] * 100 >= course.completion_rate * total
+        if course.max_irregular is not None and row["irregular"] > course.max_irregular:
+            completed = False
+        result[row["teacher_id"]] = Completion(row["attended"], row["irregular"], total, completed)
+    return result
 
 
 # ---------------------------------------------------------------- calendar

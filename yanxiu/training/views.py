@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from yanxiu.core.params import id_filter, month_param, year_param, year_problem
 from yanxiu.orgs.models import School, Stage, Subject, Teacher
 from yanxiu.orgs.scoping import scope_of
-from yanxiu.training import codes, selectors, services
+from yanxiu.training import codes, selectors
 from yanxiu.training.forms import (
     AnswerForm,
     CommentForm,
@@ -45,6 +45,27 @@ from yanxiu.training.models import (
     Session,
 )
 from yanxiu.training.services import TrainingError
+from yanxiu.training.services.attendance import mark_attendance
+from yanxiu.training.services.catalog import (
+    answer_course_request,
+    comment_on_course_request,
+    publish_course,
+    request_course,
+)
+from yanxiu.training.services.closing import close_course
+from yanxiu.training.services.enrollment import (
+    approve_enrollment,
+    enroll_teacher,
+    reject_enrollment,
+    withdraw_enrollment,
+)
+from yanxiu.training.services.sheets import import_sign_in_sheet
+from yanxiu.training.services.sign_in import (
+    session_for_code,
+    session_for_link,
+    sign_in_teacher,
+    sign_out_teacher,
+)
 from yanxiu.web.http import AuthedHttpRequest
 
 PAGE_SIZE = 30
@@ -143,11 +164,11 @@ def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     scope = scope_of(user)
     own = selectors.own_enrollment(user, course)
     teacher = selectors.own_teacher(user)
-    problems = services.eligibility_problems(course, teacher) if teacher else []
+    problems = selectors.eligibility_problems(course, teacher) if teacher else []
     clash_pairs = selectors.clashes(course, teacher) if teacher else []
     can_manage = user.has_perm("training.manage_course", course)
     can_attend = user.has_perm("training.manage_attendance", course)
-    done = services.completions(course) if can_attend else {}
+    done = selectors.completions(course) if can_attend else {}
     nominees = (
         selectors.nominees(user, course)
         if scope.has_role("school_admin") and course.status == CourseStatus.PUBLISHED
@@ -178,7 +199,7 @@ def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def course_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     course = _course(request, pk)
-    _act(request, lambda: services.publish_course(course, by=request.user), _("课程已发布"))
+    _act(request, lambda: publish_course(course, by=request.user), _("课程已发布"))
     return redirect("training:course_detail", pk)
 
 
@@ -187,7 +208,7 @@ def course_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def course_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     course = _course(request, pk)
     try:
-        report = services.close_course(course, by=request.user)
+        report = close_course(course, by=request.user)
     except TrainingError as exc:
         messages.error(request, str(exc))
     else:
@@ -231,7 +252,7 @@ def enroll(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     teacher = get_object_or_404(Teacher.objects.visible_to(request.user), pk=teacher_id)
     ok = _act(
         request,
-        lambda: services.enroll(course, teacher, by=request.user),
+        lambda: enroll_teacher(course, teacher, by=request.user),
         _("已为%(name)s提交报名") % {"name": teacher.name},
     )
     if ok:
@@ -257,7 +278,7 @@ def withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     enrollment = _enrollment(request, pk)
     _act(
         request,
-        lambda: services.withdraw(
+        lambda: withdraw_enrollment(
             enrollment, by=request.user, reason=request.POST.get("reason", "")
         ),
         _("已退出报名"),
@@ -283,13 +304,13 @@ def decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("decision") == "approve":
         _act(
             request,
-            lambda: services.approve(enrollment, by=request.user, note=note),
+            lambda: approve_enrollment(enrollment, by=request.user, note=note),
             _("已同意%(name)s的报名") % {"name": enrollment.teacher.name},
         )
     else:
         _act(
             request,
-            lambda: services.reject(enrollment, by=request.user, reason=note),
+            lambda: reject_enrollment(enrollment, by=request.user, reason=note),
             _("已退回%(name)s的报名") % {"name": enrollment.teacher.name},
         )
     return redirect("training:approvals")
@@ -342,7 +363,7 @@ def sign_in(request: AuthedHttpRequest) -> HttpResponse:
             result = _sign(teacher, form, request.POST.get("action"))
         except TrainingError as exc:
             messages.error(request, str(exc))
-    open_now = services.open_sessions(teacher, timezone.now()) if teacher else []
+    open_now = selectors.open_sessions(teacher, timezone.now()) if teacher else []
     return render(
         request, "training/sign_in.html", {"form": form, "result": result, "open_now": open_now}
     )
@@ -351,15 +372,11 @@ def sign_in(request: AuthedHttpRequest) -> HttpResponse:
 def _sign(teacher: Teacher, form: SignInForm, action: str | None) -> str:
     now = timezone.now()
     token, code = form.cleaned_data["token"], form.cleaned_data["code"]
-    session = (
-        services.session_for_link(token, now)
-        if token
-        else services.session_for_code(teacher, code, now)
-    )
+    session = session_for_link(token, now) if token else session_for_code(teacher, code, now)
     if action == "out":
-        services.sign_out(session, teacher, at=now)
+        sign_out_teacher(session, teacher, at=now)
         return _("签退成功：%(s)s") % {"s": session}
-    done = services.sign_in(session, teacher, at=now)
+    done = sign_in_teacher(session, teacher, at=now)
     if done.already:
         return _("您已签到过：%(s)s") % {"s": session}
     return _("签到成功：%(s)s") % {"s": session}
@@ -375,7 +392,7 @@ def session_attendance(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         if sheet_form.is_valid():
             upload = sheet_form.cleaned_data["sheet"]
             try:
-                report = services.import_sign_in_sheet(
+                report = import_sign_in_sheet(
                     session, by=request.user, name=upload.name, content=upload.read()
                 )
             except TrainingError as exc:
@@ -386,7 +403,7 @@ def session_attendance(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             teacher = get_object_or_404(Teacher, pk=form.cleaned_data["teacher"])
             if _act(
                 request,
-                lambda: services.mark_attendance(
+                lambda: mark_attendance(
                     session,
                     teacher,
                     by=request.user,
@@ -427,7 +444,7 @@ def request_list(request: AuthedHttpRequest) -> HttpResponse:
         requester = school
         if _act(
             request,
-            lambda: services.request_course(
+            lambda: request_course(
                 requester,
                 by=request.user,
                 kind=data["kind"],
@@ -462,7 +479,7 @@ def request_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             if answer.is_valid():
                 _act(
                     request,
-                    lambda: services.answer_request(
+                    lambda: answer_course_request(
                         course_request,
                         by=request.user,
                         accept=answer.cleaned_data["accept"],
@@ -473,7 +490,7 @@ def request_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             _act(
                 request,
-                lambda: services.comment_on_request(
+                lambda: comment_on_course_request(
                     course_request, by=request.user, body=request.POST.get("body", "")
                 ),
                 _("意见已发表"),
