@@ -276,6 +276,7 @@ def _load_entries(admin: Any, per_teacher: int) -> float:
         "reason",
         "occurred_on",
         "certified_by_id",
+        "idempotency_key",
         "certified_at",
         "created_at",
     ]
@@ -302,6 +303,7 @@ def _load_entries(admin: Any, per_teacher: int) -> float:
                     "基准数据",
                     datetime.date(YEAR, 1 + k % 12, 1 + k % 28),
                     admin.pk,
+                    "",
                     stamp,
                     stamp,
                 )
