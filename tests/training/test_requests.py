@@ -66,7 +66,7 @@ def test_another_school_does_not_see_the_request(school, school_admin):
     ask(school, school_admin)
     admin = UserFactory()
     grant(admin, "school_admin", school=SchoolFactory())
-    assert list(selectors.course_requests(admin)) == []
+    assert list(selectors.course_request_list(admin)) == []
 
 
 def test_the_requests_page_submits_a_request(client, school, school_admin):
@@ -75,4 +75,4 @@ def test_the_requests_page_submits_a_request(client, school, school_admin):
         "/training/requests/",
         {"kind": "add", "title": "英语口语培训", "details": "需要外教"},
     )
-    assert selectors.course_requests(school_admin).get().title == "英语口语培训"
+    assert selectors.course_request_list(school_admin).get().title == "英语口语培训"

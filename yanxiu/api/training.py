@@ -11,7 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from yanxiu.api.schemas import responses
 from yanxiu.orgs.models import Teacher, User
 from yanxiu.orgs.scoping import scope_of
 from yanxiu.training import selectors
-from yanxiu.training.models import Course, Enrollment
+from yanxiu.training.models import Course
 from yanxiu.training.services.enrollment import (
     approve_enrollment,
     enroll_teacher,
@@ -157,7 +157,7 @@ def list_courses(
     subject: int | None = None,
     q: str = "",
 ) -> Any:
-    return selectors.catalog(
+    return selectors.course_list(
         _caller(request),
         format=format,
         track=track,
@@ -170,10 +170,7 @@ def list_courses(
 @router.get("/courses/{course_id}", response=responses(CourseDetailOut, 404), summary="课程详情")
 def get_course(request: HttpRequest, course_id: PathId) -> Any:
     user = _caller(request)
-    try:
-        course = selectors.course_detail(user, course_id)
-    except Course.DoesNotExist as exc:
-        raise Http404 from exc
+    course = selectors.visible_course(user, course_id)
     teacher = selectors.own_teacher(user)
     out = CourseDetailOut.from_orm(course)
     out.sessions = [SessionOut.from_orm(s) for s in course.sessions.all()]
@@ -202,12 +199,6 @@ def enroll(request: HttpRequest, course_id: PathId, payload: EnrollIn) -> Any:
     return {"enrollment": enrollment, "clashes": clashes}
 
 
-def _enrollment(user: User, pk: int) -> Enrollment:
-    return get_object_or_404(
-        Enrollment.objects.visible_to(user).select_related("course", "teacher__user"), pk=pk
-    )
-
-
 @router.post(
     "/enrollments/{enrollment_id}/withdraw",
     response=responses(EnrollmentOut, 400, 404),
@@ -215,14 +206,14 @@ def _enrollment(user: User, pk: int) -> Enrollment:
 )
 def withdraw(request: HttpRequest, enrollment_id: PathId, payload: ReasonIn) -> Any:
     user = _caller(request)
-    enrollment = _enrollment(user, enrollment_id)
+    enrollment = selectors.visible_enrollment(user, enrollment_id)
     return withdraw_enrollment(enrollment, by=user, reason=payload.reason)
 
 
 @router.get("/my-enrollments", response=responses(list[EnrollmentOut]), summary="我的报名")
 @paginate(Pages)
 def my_enrollments(request: HttpRequest) -> Any:
-    return selectors.my_enrollments(_caller(request)).select_related("teacher")
+    return selectors.enrollment_list(_caller(request)).select_related("teacher")
 
 
 @router.get("/approvals", response=responses(list[EnrollmentOut]), summary="待我审核的报名")
@@ -238,7 +229,7 @@ def approvals(request: HttpRequest) -> Any:
 )
 def decide(request: HttpRequest, enrollment_id: PathId, payload: DecisionIn) -> Any:
     user = _caller(request)
-    enrollment = _enrollment(user, enrollment_id)
+    enrollment = selectors.visible_enrollment(user, enrollment_id)
     if payload.approve:
         return approve_enrollment(enrollment, by=user, note=payload.note)
     return reject_enrollment(enrollment, by=user, reason=payload.note)

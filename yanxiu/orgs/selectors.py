@@ -292,7 +292,7 @@ def grantable_groups(user: User) -> QuerySet[Group, Any]:
     return groups.order_by("org_path", "name")
 
 
-def role_assignments(user: User, *, role: str = "") -> QuerySet[RoleAssignment, Any]:
+def role_assignment_list(user: User, *, role: str = "") -> QuerySet[RoleAssignment, Any]:
     """Role holders inside the user's scope, for the role page."""
     assignments = (
         RoleAssignment.objects.visible_to(user)

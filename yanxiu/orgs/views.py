@@ -506,7 +506,7 @@ def role_list(request: AuthedHttpRequest) -> HttpResponse:
             messages.success(request, _("已授权"))
             return redirect("orgs:role_list")
     role = request.GET.get("role", "")
-    page = Paginator(selectors.role_assignments(request.user, role=role), PAGE_SIZE).get_page(
+    page = Paginator(selectors.role_assignment_list(request.user, role=role), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     revocable = {a.pk for a in page if request.user.has_perm("orgs.grant_role", a)}

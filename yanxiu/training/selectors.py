@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -47,7 +48,7 @@ SIGN_IN_OPENS_BEFORE = datetime.timedelta(minutes=30)
 SIGN_OUT_CLOSES_AFTER = datetime.timedelta(hours=1)
 
 
-def catalog(
+def course_list(
     user: User,
     *,
     format: str = "",
@@ -78,8 +79,9 @@ def catalog(
     return courses.order_by("-year", "status", "starts_on", "pk")
 
 
-def course_detail(user: User, pk: int) -> Course:
-    return (
+def visible_course(user: User, pk: int) -> Course:
+    """One course with its sessions and admitted count, or 404 outside the user's scope."""
+    courses = (
         Course.objects.visible_to(user)
         .select_related("organizer", "region")
         .prefetch_related("subjects", Prefetch("sessions", queryset=Session.objects.all()))
@@ -90,7 +92,22 @@ def course_detail(user: User, pk: int) -> Course:
                 distinct=True,
             )
         )
-        .get(pk=pk)
+    )
+    return get_object_or_404(courses, pk=pk)
+
+
+def visible_session(user: User, pk: int) -> Session:
+    """One session of a course the user sees, or 404."""
+    return get_object_or_404(
+        Session.objects.select_related("course").filter(course__in=Course.objects.visible_to(user)),
+        pk=pk,
+    )
+
+
+def visible_enrollment(user: User, pk: int) -> Enrollment:
+    """One enrollment the user sees (with its course and teacher's login), or 404."""
+    return get_object_or_404(
+        Enrollment.objects.visible_to(user).select_related("course", "teacher__user"), pk=pk
     )
 
 
@@ -136,7 +153,9 @@ def sessions_with_attendance(
     return [(s, rows.get(s.pk)) for s in course.sessions.all()]
 
 
-def my_enrollments(user: User) -> QuerySet[Enrollment, Any]:
+def enrollment_list(user: User) -> QuerySet[Enrollment, Any]:
+    """The user's own enrollments, newest first (none for a non-teacher); others' are read
+    per course (``course_enrollments``) or as ``pending_approvals``."""
     teacher_id = scope_of(user).teacher_id
     if teacher_id is None:
         return Enrollment.objects.none()
@@ -216,7 +235,7 @@ def session_roster(session: Session) -> list[tuple[Teacher, Attendance | None]]:
     return [(t, rows.get(t.pk)) for t in teachers]
 
 
-def course_requests(user: User) -> QuerySet[CourseRequest, Any]:
+def course_request_list(user: User) -> QuerySet[CourseRequest, Any]:
     return (
         CourseRequest.objects.visible_to(user)
         .select_related("school", "course", "requested_by")

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,7 +41,6 @@ from yanxiu.training.models import (
     CourseRequest,
     CourseStatus,
     CourseTrack,
-    Enrollment,
     Session,
 )
 from yanxiu.training.services import TrainingError
@@ -82,20 +81,8 @@ def _act(request: AuthedHttpRequest, action: Callable[[], object], success: str)
     return True
 
 
-def _course(request: AuthedHttpRequest, pk: int) -> Course:
-    try:
-        return selectors.course_detail(request.user, pk)
-    except Course.DoesNotExist as exc:
-        raise Http404(_("课程不存在")) from exc
-
-
 def _session(request: AuthedHttpRequest, pk: int) -> Session:
-    session = get_object_or_404(
-        Session.objects.select_related("course").filter(
-            course__in=Course.objects.visible_to(request.user)
-        ),
-        pk=pk,
-    )
+    session = selectors.visible_session(request.user, pk)
     if not request.user.has_perm("training.manage_attendance", session.course):
         raise PermissionDenied
     return session
@@ -109,7 +96,7 @@ def course_list(request: AuthedHttpRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "").strip() for k in ("format", "track", "stage")}
     filters["subject"] = id_filter(request, "subject")
     query = request.GET.get("q", "").strip()
-    courses = selectors.catalog(request.user, query=query, **filters)
+    courses = selectors.course_list(request.user, query=query, **filters)
     page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -146,7 +133,7 @@ def course_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def course_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk)
+    course = selectors.visible_course(request.user, pk)
     if not request.user.has_perm("training.manage_course", course):
         raise PermissionDenied
     form = CourseForm(request.POST or None, instance=course)
@@ -159,7 +146,7 @@ def course_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk)
+    course = selectors.visible_course(request.user, pk)
     user = request.user
     scope = scope_of(user)
     own = selectors.own_enrollment(user, course)
@@ -198,7 +185,7 @@ def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def course_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk)
+    course = selectors.visible_course(request.user, pk)
     _act(request, lambda: publish_course(course, by=request.user), _("课程已发布"))
     return redirect("training:course_detail", pk)
 
@@ -206,7 +193,7 @@ def course_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def course_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk)
+    course = selectors.visible_course(request.user, pk)
     try:
         report = close_course(course, by=request.user)
     except TrainingError as exc:
@@ -225,7 +212,7 @@ def course_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk)
+    course = selectors.visible_course(request.user, pk)
     if not request.user.has_perm("training.manage_course", course):
         raise PermissionDenied
     form = SessionForm(request.POST)
@@ -247,7 +234,7 @@ def session_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def enroll(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk)
+    course = selectors.visible_course(request.user, pk)
     teacher_id = request.POST.get("teacher") or scope_of(request.user).teacher_id
     teacher = get_object_or_404(Teacher.objects.visible_to(request.user), pk=teacher_id)
     ok = _act(
@@ -265,17 +252,10 @@ def enroll(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("training:course_detail", pk)
 
 
-def _enrollment(request: AuthedHttpRequest, pk: int) -> Enrollment:
-    return get_object_or_404(
-        Enrollment.objects.visible_to(request.user).select_related("course", "teacher__user"),
-        pk=pk,
-    )
-
-
 @login_required
 @require_POST
 def withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    enrollment = _enrollment(request, pk)
+    enrollment = selectors.visible_enrollment(request.user, pk)
     _act(
         request,
         lambda: withdraw_enrollment(
@@ -299,7 +279,7 @@ def approvals(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    enrollment = _enrollment(request, pk)
+    enrollment = selectors.visible_enrollment(request.user, pk)
     note = request.POST.get("note", "")
     if request.POST.get("decision") == "approve":
         _act(
@@ -321,7 +301,7 @@ def my_enrollments(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "training/my_enrollments.html",
-        {"enrollments": selectors.my_enrollments(request.user)},
+        {"enrollments": selectors.enrollment_list(request.user)},
     )
 
 
@@ -455,7 +435,7 @@ def request_list(request: AuthedHttpRequest) -> HttpResponse:
             _("课程需求已提交"),
         ):
             return redirect("training:requests")
-    page = Paginator(selectors.course_requests(request.user), PAGE_SIZE).get_page(
+    page = Paginator(selectors.course_request_list(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
