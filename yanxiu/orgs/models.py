@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.orgs.roles import Role
 from yanxiu.orgs.scoping import Scope, ScopedQuerySet, path_q
 from yanxiu.web.audit import register as register_audited
 
@@ -464,19 +465,6 @@ class GroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher} ∈ {self.group}"
-
-
-class Role(models.TextChoices):
-    """What a person does on the platform; one person may hold several."""
-
-    BUREAU_ADMIN = "bureau_admin", _("教育局管理员")
-    CENTER_STAFF = "center_staff", _("培训中心")
-    ZONE_LEADER = "zone_leader", _("片区/联盟负责人")
-    SCHOOL_ADMIN = "school_admin", _("学校管理员")
-    GROUP_LEADER = "group_leader", _("教研组长")
-    STUDIO_HOST = "studio_host", _("工作室主持人/导师")
-    EXPERT = "expert", _("专家/评委")
-    TEACHER = "teacher", _("教师")
 
 
 class RoleAssignment(models.Model):

@@ -287,7 +287,7 @@ def grantable_groups(user: User) -> QuerySet[Group, Any]:
     """
     groups = Group.objects.visible_to(user).select_related("school", "zone")
     scope = scope_of(user)
-    if scope.is_superuser or scope.has_role("bureau_admin", "center_staff"):
+    if scope.is_superuser or scope.has_role(Role.BUREAU_ADMIN, Role.CENTER_STAFF):
         groups = groups.filter(school__isnull=True)
     return groups.order_by("org_path", "name")
 
@@ -312,15 +312,15 @@ def home_context(user: User, *, this_year: int) -> dict[str, Any]:
     }
     if scope.read_paths or scope.is_superuser:
         context["summary"] = org_summary(user)
-    if scope.has_role("bureau_admin", "center_staff"):
+    if scope.has_role(Role.BUREAU_ADMIN, Role.CENTER_STAFF):
         context["zones"] = zone_overview(user, this_year=this_year)
         context["stages"] = stage_counts(user)
-    elif scope.has_role("zone_leader"):
+    elif scope.has_role(Role.ZONE_LEADER):
         context["zone_schools"] = list(schools_with_counts(user))
-    if scope.has_role("school_admin") and not scope.is_superuser:
+    if scope.has_role(Role.SCHOOL_ADMIN) and not scope.is_superuser:
         context["admin_schools"] = list(
             schools_with_counts(user).filter(
-                pk__in=RoleAssignment.objects.filter(user=user, role="school_admin").values(
+                pk__in=RoleAssignment.objects.filter(user=user, role=Role.SCHOOL_ADMIN).values(
                     "school_id"
                 )
             )

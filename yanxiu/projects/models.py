@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yanxiu.core.uploads import PrivateFileField
 from yanxiu.credits.models import Category
-from yanxiu.orgs.models import Region, School, Teacher
+from yanxiu.orgs.models import Region, Role, School, Teacher
 from yanxiu.orgs.scoping import Scope, ScopedQuerySet, path_q
 
 DEFAULT_WINDOW_OPENS = (9, 15)
@@ -155,7 +155,7 @@ class DesignatedContent(models.Model):
     def visibility(cls, scope: Scope) -> Q:
         """Region staff see their region's content; schools see what was assigned to them."""
         q = Q(pk__in=SchoolProject.objects.filter(path_q(scope.read_paths)).values("designated_id"))
-        if scope.has_role("bureau_admin", "center_staff"):
+        if scope.has_role(Role.BUREAU_ADMIN, Role.CENTER_STAFF):
             q |= Q(region_id__in=scope.region_ids)
         return q
 

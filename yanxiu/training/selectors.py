@@ -28,7 +28,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yanxiu.orgs.models import LeadershipPost, Ownership, School, Stage, Teacher, User
+from yanxiu.orgs.models import LeadershipPost, Ownership, Role, School, Stage, Teacher, User
 from yanxiu.orgs.scoping import path_q, scope_of
 from yanxiu.training.models import (
     ACTIVE_STATUSES,
@@ -183,11 +183,11 @@ def pending_approvals(user: User) -> QuerySet[Enrollment, Any]:
     if scope.is_superuser:
         waiting = Q(status__in=[EnrollmentStatus.PENDING_SCHOOL, EnrollmentStatus.PENDING_CENTER])
     else:
-        if scope.has_role("school_admin"):
+        if scope.has_role(Role.SCHOOL_ADMIN):
             waiting |= Q(status=EnrollmentStatus.PENDING_SCHOOL) & path_q(
                 scope.manage_paths, field="teacher__org_path"
             )
-        if scope.has_role("center_staff", "bureau_admin"):
+        if scope.has_role(Role.CENTER_STAFF, Role.BUREAU_ADMIN):
             waiting |= Q(status=EnrollmentStatus.PENDING_CENTER) & path_q(
                 scope.manage_paths, field="course__org_path"
             )

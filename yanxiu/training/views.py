@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yanxiu.core.params import id_filter, month_param, year_param, year_problem
-from yanxiu.orgs.models import School, Stage, Subject, Teacher
+from yanxiu.orgs.models import Role, School, Stage, Subject, Teacher
 from yanxiu.orgs.scoping import scope_of
 from yanxiu.training import codes, selectors
 from yanxiu.training.forms import (
@@ -158,7 +158,7 @@ def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     done = selectors.completions(course) if can_attend else {}
     nominees = (
         selectors.nominees(user, course)
-        if scope.has_role("school_admin") and course.status == CourseStatus.PUBLISHED
+        if scope.has_role(Role.SCHOOL_ADMIN) and course.status == CourseStatus.PUBLISHED
         else []
     )
     context = {
@@ -416,7 +416,7 @@ def session_attendance(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def request_list(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     school = None
-    if scope.has_role("school_admin"):
+    if scope.has_role(Role.SCHOOL_ADMIN):
         school = School.objects.filter(org_path__in=scope.manage_paths).first()
     form = CourseRequestForm(request.POST or None, courses=Course.objects.visible_to(request.user))
     if request.method == "POST" and school is not None and form.is_valid():
