@@ -185,6 +185,12 @@ class School(OrgPathModel):
         return f"{self.region_id}/{self.zone_id or 0}/{self.pk}/"
 
 
+def school_path(school_id: int) -> str:
+    """The school's place in the org tree, which the rows belonging to it copy on save
+    (teachers, school groups, roles at the school, plans, projects, course requests)."""
+    return School.objects.values_list("org_path", flat=True).get(pk=school_id)
+
+
 class HonourKind(models.TextChoices):
     COUNTY_DEMO = "county_demo", _("县级示范校")
     ZONE_DEMO = "zone_demo", _("片区示范校")
@@ -331,7 +337,7 @@ class Teacher(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.org_path = School.objects.values_list("org_path", flat=True).get(pk=self.school_id)
+        self.org_path = school_path(self.school_id)
         super().save(*args, **kwargs)
 
     @classmethod
@@ -441,7 +447,7 @@ class Group(OrgPathModel):
 
     def compute_org_path(self) -> str:
         if self.school_id:
-            return School.objects.values_list("org_path", flat=True).get(pk=self.school_id)
+            return school_path(self.school_id)
         if self.zone_id:
             return f"{self.region_id}/{self.zone_id}/"
         return f"{self.region_id}/"
@@ -517,7 +523,7 @@ class RoleAssignment(models.Model):
         if self.group_id:
             return Group.objects.values_list("org_path", flat=True).get(pk=self.group_id)
         if self.school_id:
-            return School.objects.values_list("org_path", flat=True).get(pk=self.school_id)
+            return school_path(self.school_id)
         if self.zone_id:
             return f"{self.region_id}/{self.zone_id}/"
         return f"{self.region_id}/"

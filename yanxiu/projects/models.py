@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yanxiu.core.uploads import PrivateFileField
 from yanxiu.credits.models import Category
-from yanxiu.orgs.models import Region, Role, School, Teacher
+from yanxiu.orgs.models import Region, Role, School, Teacher, school_path
 from yanxiu.orgs.scoping import Scope, ScopedQuerySet, path_q
 
 DEFAULT_WINDOW_OPENS = (9, 15)
@@ -111,7 +111,7 @@ class SchoolPlan(models.Model):
         return f"{self.school} {self.year}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.org_path = School.objects.values_list("org_path", flat=True).get(pk=self.school_id)
+        self.org_path = school_path(self.school_id)
         super().save(*args, **kwargs)
 
     @classmethod
@@ -274,7 +274,7 @@ class SchoolProject(models.Model):
         return self.theme
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.org_path = School.objects.values_list("org_path", flat=True).get(pk=self.school_id)
+        self.org_path = school_path(self.school_id)
         super().save(*args, **kwargs)
 
     @classmethod

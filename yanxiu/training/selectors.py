@@ -28,7 +28,15 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yanxiu.orgs.models import LeadershipPost, Ownership, Role, School, Stage, Teacher, User
+from yanxiu.orgs.models import (
+    LeadershipPost,
+    Ownership,
+    Role,
+    Stage,
+    Teacher,
+    User,
+    school_path,
+)
 from yanxiu.orgs.scoping import path_q, scope_of
 from yanxiu.training.models import (
     ACTIVE_STATUSES,
@@ -394,7 +402,7 @@ def calendar_path(user: User, level: str) -> str:
     scope = scope_of(user)
     home = ""
     if scope.school_id:
-        home = School.objects.values_list("org_path", flat=True).get(pk=scope.school_id)
+        home = school_path(scope.school_id)
     elif scope.read_paths:
         home = min(scope.read_paths, key=len)
     parts = [p for p in home.split("/") if p]
