@@ -84,7 +84,7 @@ MENU: list[NavItem] = [
         _("学时导入"), "credit_imports:import", frozenset({Role.BUREAU_ADMIN, Role.CENTER_STAFF})
     ),
     NavItem(_("学时政策"), "credits:policy_edit", frozenset({Role.BUREAU_ADMIN})),
-    NavItem(_("网络研修规则"), "learning:study_rules", frozenset({Role.BUREAU_ADMIN})),
+    NavItem(_("网络研修规则"), "learning:study_limits", frozenset({Role.BUREAU_ADMIN})),
     NavItem(
         _("校本研训"),
         "projects:index",
