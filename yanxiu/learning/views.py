@@ -311,7 +311,7 @@ SESSION_PAGE_SIZE = 50
 def session_list(request: AuthedHttpRequest) -> HttpResponse:
     """学习记录: every saved study session, its counted seconds and why the rest did not count."""
     chosen = id_param(request, "teacher")
-    sessions = selectors.study_sessions(request.user, chosen)
+    sessions = selectors.study_session_list(request.user, teacher_id=chosen)
     page = Paginator(sessions, SESSION_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "learning/session_list.html", {"page": page, "teacher": chosen or ""})
 

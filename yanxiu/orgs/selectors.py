@@ -63,7 +63,7 @@ class SchoolFilter:
     q: str = ""
 
 
-def schools_with_counts(user: User, filters: SchoolFilter | None = None) -> QuerySet[School, Any]:
+def school_list(user: User, filters: SchoolFilter | None = None) -> QuerySet[School, Any]:
     """Visible schools with their number of active teachers, in one query."""
     schools = (
         School.objects.visible_to(user)
@@ -316,10 +316,10 @@ def home_context(user: User, *, this_year: int) -> dict[str, Any]:
         context["zones"] = zone_overview(user, this_year=this_year)
         context["stages"] = stage_counts(user)
     elif scope.has_role(Role.ZONE_LEADER):
-        context["zone_schools"] = list(schools_with_counts(user))
+        context["zone_schools"] = list(school_list(user))
     if scope.has_role(Role.SCHOOL_ADMIN) and not scope.is_superuser:
         context["admin_schools"] = list(
-            schools_with_counts(user).filter(
+            school_list(user).filter(
                 pk__in=RoleAssignment.objects.filter(user=user, role=Role.SCHOOL_ADMIN).values(
                     "school_id"
                 )
