@@ -30,7 +30,8 @@ from yanxiu.credits.selectors import (
     teacher_status,
     unit_rows,
 )
-from yanxiu.orgs.models import School, Teacher, User
+from yanxiu.orgs.models import Teacher, User
+from yanxiu.orgs.selectors import visible_school
 
 router = Router(tags=["credits"])
 
@@ -186,7 +187,7 @@ def get_school_compliance(
     request: HttpRequest, school_id: PathId, year: Year | None = None
 ) -> UnitRow:
     user = _caller(request)
-    school = get_object_or_404(School.objects.visible_to(user), pk=school_id)
+    school = visible_school(user, school_id)
     if not user.has_perm("credits.view_ledger"):
         raise PermissionDenied(_("没有权限查看学校达标统计"))
     return school_compliance(school, year or _this_year())

@@ -139,11 +139,15 @@ def stage_counts(user: User) -> list[dict[str, Any]]:
 
 
 def visible_zone(user: User, pk: int) -> Zone:
-    return get_object_or_404(Zone.objects.visible_to(user), pk=pk)
+    """One zone with its region, or 404 outside the user's scope."""
+    return get_object_or_404(Zone.objects.visible_to(user).select_related("region"), pk=pk)
 
 
 def visible_school(user: User, pk: int) -> School:
-    return get_object_or_404(School.objects.visible_to(user).select_related("zone"), pk=pk)
+    """One school with its zone and region, or 404 outside the user's scope."""
+    return get_object_or_404(
+        School.objects.visible_to(user).select_related("zone", "region"), pk=pk
+    )
 
 
 def school_teachers(user: User, school: School) -> QuerySet[Teacher, Any]:
