@@ -52,6 +52,7 @@ def _admit(enrollment: Enrollment, now: datetime.datetime) -> None:
 
 
 def lock_course(course: Course) -> Course:
+    """The course row, locked until the transaction ends: admissions and closing queue up."""
     return Course.objects.select_for_update().get(pk=course.pk)
 
 
