@@ -276,6 +276,7 @@ def _load_entries(admin: Any, per_teacher: int) -> float:
         "reason",
         "occurred_on",
         "certified_by_id",
+        "idempotency_key",
         "certified_at",
         "created_at",
     ]
@@ -302,6 +303,7 @@ def _load_entries(admin: Any, per_teacher: int) -> float:
                     "基准数据",
                     datetime.date(YEAR, 1 + k % 12, 1 + k % 28),
                     admin.pk,
+                    "",
                     stamp,
                     stamp,
                 )
@@ -441,8 +443,8 @@ def _post_figures(admin: Any) -> dict[str, float]:
             cursor.execute(
                 "INSERT INTO credits_creditentry (teacher_id, year, category, amount, unit,"
                 " activity_type, source_label, source_generation, reason, occurred_on,"
-                " certified_by_id, certified_at, created_at) VALUES"
-                " (%s, %s, 'online', 1, 'credit', '', '', 0, '基准', %s, %s, now(), now())",
+                " certified_by_id, idempotency_key, certified_at, created_at) VALUES"
+                " (%s, %s, 'online', 1, 'credit', '', '', 0, '基准', %s, %s, '', now(), now())",
                 [teacher_id, YEAR, datetime.date(YEAR, 7, 1), admin.pk],
             )
             cursor.execute(

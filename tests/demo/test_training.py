@@ -6,8 +6,8 @@ from django.core.management import call_command
 from tests.factories import SchoolFactory, TeacherFactory
 from yanxiu.demo.training import SEED_004, create_demo_catalog
 from yanxiu.orgs.models import Ownership
-from yanxiu.training import services
 from yanxiu.training.models import Course, CourseTrack, EnrollmentStatus
+from yanxiu.training.selectors import eligibility_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,8 @@ def test_the_migrant_school_class_is_only_for_migrant_school_teachers(school, ce
     create_demo_catalog(school.region, organizer=center_staff, today=TODAY)
     course = Course.objects.get(track=CourseTrack.MIGRANT_SCHOOL)
     migrant = SchoolFactory(zone=school.zone, ownership=Ownership.MIGRANT)
-    assert services.eligibility_problems(course, TeacherFactory(school=migrant)) == []
-    problems = services.eligibility_problems(course, TeacherFactory(school=school))
+    assert eligibility_problems(course, TeacherFactory(school=migrant)) == []
+    problems = eligibility_problems(course, TeacherFactory(school=school))
     assert problems == ["本课程仅面向外来务工人员子弟学校的教师"]
 
 

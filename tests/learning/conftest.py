@@ -13,7 +13,7 @@ import redis
 from tests.factories import TeacherFactory, UserFactory
 from tests.learning.factories import VideoUnitFactory, admit
 from yanxiu.learning.judge import HEARTBEAT_SECONDS, Heartbeat, Verdict
-from yanxiu.learning.models import CourseUnit, StudyRules
+from yanxiu.learning.models import CourseUnit, StudyLimits
 from yanxiu.learning.services import record_heartbeat
 from yanxiu.learning.store import MemoryStudyStore, RedisStudyStore, StudyStore
 from yanxiu.orgs.models import Teacher, User, Zone
@@ -53,8 +53,8 @@ def video(learner: Teacher) -> CourseUnit:
 
 
 @pytest.fixture
-def rules(learner: Teacher) -> StudyRules:
-    return StudyRules.objects.create(region=learner.region)
+def study_limits(learner: Teacher) -> StudyLimits:
+    return StudyLimits.objects.create(region=learner.region)
 
 
 @dataclass

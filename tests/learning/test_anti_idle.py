@@ -10,7 +10,7 @@ import pytest
 from tests.learning.conftest import FakePlayer, counted
 from tests.learning.factories import VideoUnitFactory
 from yanxiu.learning.judge import Reason
-from yanxiu.learning.models import StudyRules
+from yanxiu.learning.models import StudyLimits
 
 pytestmark = pytest.mark.django_db
 
@@ -148,9 +148,9 @@ def test_silence_ends_the_session_and_the_next_one_starts_from_zero(player: Fake
     assert len(state.ended) == 1
 
 
-def test_an_unanswered_idle_prompt_stops_counting(player: FakePlayer, rules: StudyRules):
-    rules.idle_prompt_minutes = 1
-    rules.save()
+def test_an_unanswered_idle_prompt_stops_counting(player: FakePlayer, study_limits: StudyLimits):
+    study_limits.idle_prompt_minutes = 1
+    study_limits.save()
     player.start()
     player.watch(60)
     assert player.verdicts[-1].prompt
@@ -159,11 +159,11 @@ def test_an_unanswered_idle_prompt_stops_counting(player: FakePlayer, rules: Stu
     assert player.verdicts[-1].reason == Reason.IDLE
 
 
-def test_answering_the_idle_prompt_resumes_counting(player: FakePlayer, rules: StudyRules):
+def test_answering_the_idle_prompt_resumes_counting(player: FakePlayer, study_limits: StudyLimits):
     from yanxiu.learning.services import answer_idle_prompt
 
-    rules.idle_prompt_minutes = 1
-    rules.save()
+    study_limits.idle_prompt_minutes = 1
+    study_limits.save()
     player.start()
     player.watch(90)
     assert answer_idle_prompt(player.teacher, player.verdicts[-1].prompt, store=player.store)
@@ -171,28 +171,30 @@ def test_answering_the_idle_prompt_resumes_counting(player: FakePlayer, rules: S
     assert counted(player.store, player.teacher) == 90
 
 
-def test_a_wrong_answer_to_the_idle_prompt_is_refused(player: FakePlayer, rules: StudyRules):
+def test_a_wrong_answer_to_the_idle_prompt_is_refused(
+    player: FakePlayer, study_limits: StudyLimits
+):
     from yanxiu.learning.services import answer_idle_prompt
 
-    rules.idle_prompt_minutes = 1
-    rules.save()
+    study_limits.idle_prompt_minutes = 1
+    study_limits.save()
     player.start()
     player.watch(60)
     assert not answer_idle_prompt(player.teacher, "guess", store=player.store)
 
 
-def test_the_daily_cap_stops_counting(player: FakePlayer, rules: StudyRules):
-    rules.daily_cap_minutes = 1
-    rules.save()
+def test_the_daily_cap_stops_counting(player: FakePlayer, study_limits: StudyLimits):
+    study_limits.daily_cap_minutes = 1
+    study_limits.save()
     player.start()
     player.watch(120)
     assert counted(player.store, player.teacher) == 60
     assert player.verdicts[-1].reason == Reason.DAILY_CAP
 
 
-def test_the_daily_cap_spans_every_video_of_the_day(player: FakePlayer, rules: StudyRules):
-    rules.daily_cap_minutes = 1
-    rules.save()
+def test_the_daily_cap_spans_every_video_of_the_day(player: FakePlayer, study_limits: StudyLimits):
+    study_limits.daily_cap_minutes = 1
+    study_limits.save()
     other = VideoUnitFactory(course=player.unit.course)
     player.start()
     player.watch(45)

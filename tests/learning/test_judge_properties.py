@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from yanxiu.learning.judge import Heartbeat, Rules, StudyState, UnitTally, judge
+from yanxiu.learning.judge import Heartbeat, Limits, StudyState, UnitTally, judge
 
 DURATION = 300
 T0 = 1_795_000_000.0
@@ -15,8 +15,8 @@ class Loader:
     def unit(self, unit_id: int) -> UnitTally:
         return UnitTally(duration=DURATION)
 
-    def rules(self) -> Rules:
-        return Rules(daily_cap_seconds=4 * 3600, idle_prompt_seconds=120, watched_share=90)
+    def limits(self) -> Limits:
+        return Limits(daily_cap_seconds=4 * 3600, idle_prompt_seconds=120, watched_share=90)
 
     def day_counted(self, day: str) -> float:
         return 0.0

@@ -8,15 +8,15 @@ import pytest
 import redis
 
 from tests.learning.conftest import TEST_REDIS_URL
-from yanxiu.learning.judge import Rules, StudyState
+from yanxiu.learning.judge import Limits, StudyState
 from yanxiu.learning.store import RedisStudyStore, StudyStore
 
-RULES = Rules(daily_cap_seconds=3600, idle_prompt_seconds=900, watched_share=90)
+LIMITS = Limits(daily_cap_seconds=3600, idle_prompt_seconds=900, watched_share=90)
 
 
 def _add_day_seconds(seconds: float):
     def change(state: StudyState | None) -> tuple[StudyState, float]:
-        state = state or StudyState(rules=RULES)
+        state = state or StudyState(rules=LIMITS)
         state.days["2026-11-23"] = state.days.get("2026-11-23", 0.0) + seconds
         return state, state.days["2026-11-23"]
 
@@ -32,7 +32,7 @@ def test_a_change_is_stored_and_read_back(store: StudyStore):
 
 
 def test_a_state_set_to_none_is_gone_and_no_longer_dirty(store: StudyStore):
-    store.update(7, lambda state: (StudyState(rules=RULES, units={}), None))
+    store.update(7, lambda state: (StudyState(rules=LIMITS, units={}), None))
     store.update(7, lambda state: (None, None))
     assert store.read(7) is None
     assert store.dirty() == []

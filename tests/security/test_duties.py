@@ -28,8 +28,9 @@ from yanxiu.imports.models import ImportJob
 from yanxiu.orgs.models import School, Teacher, User
 from yanxiu.projects.models import ProjectState, SchoolProject
 from yanxiu.projects.services import NotAllowed, approve_project, certify_project, submit_project
-from yanxiu.training import services as training
 from yanxiu.training.models import EnrollmentStatus
+from yanxiu.training.services import TrainingError
+from yanxiu.training.services.enrollment import approve_enrollment, reject_enrollment
 
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 postgresql_only = pytest.mark.skipif(
@@ -239,8 +240,8 @@ def test_staff_cannot_admit_their_own_enrollment(staff_teacher):
     enrollment = EnrollmentFactory(
         course=course, teacher=staff_teacher, status=EnrollmentStatus.PENDING_CENTER
     )
-    with pytest.raises(training.TrainingError, match="审核该报名涉及您本人"):
-        training.approve(enrollment, by=staff_teacher.user)
+    with pytest.raises(TrainingError, match="审核该报名涉及您本人"):
+        approve_enrollment(enrollment, by=staff_teacher.user)
     enrollment.refresh_from_db()
     assert enrollment.status == EnrollmentStatus.PENDING_CENTER
 
@@ -250,8 +251,8 @@ def test_staff_cannot_reject_their_own_enrollment(staff_teacher):
     enrollment = EnrollmentFactory(
         course=course, teacher=staff_teacher, status=EnrollmentStatus.PENDING_CENTER
     )
-    with pytest.raises(training.TrainingError, match="涉及您本人"):
-        training.reject(enrollment, by=staff_teacher.user, reason="名额已满")
+    with pytest.raises(TrainingError, match="涉及您本人"):
+        reject_enrollment(enrollment, by=staff_teacher.user, reason="名额已满")
 
 
 def test_staff_admit_a_colleagues_enrollment(staff_teacher, center_staff):
@@ -259,7 +260,7 @@ def test_staff_admit_a_colleagues_enrollment(staff_teacher, center_staff):
     enrollment = EnrollmentFactory(
         course=course, teacher=staff_teacher, status=EnrollmentStatus.PENDING_CENTER
     )
-    assert training.approve(enrollment, by=center_staff).status == EnrollmentStatus.APPROVED
+    assert approve_enrollment(enrollment, by=center_staff).status == EnrollmentStatus.APPROVED
 
 
 @pytest.fixture

@@ -17,9 +17,10 @@ from django.utils import timezone
 from tests.factories import TeacherFactory, UserFactory
 from tests.training.factories import EnrollmentFactory, SessionFactory
 from yanxiu.orgs.models import School, Teacher
-from yanxiu.training import codes, services
+from yanxiu.training import codes
 from yanxiu.training.models import Attendance, Session
 from yanxiu.training.services import SignInThrottled, TrainingError
+from yanxiu.training.services.sign_in import session_for_code, session_for_link, sign_in_teacher
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def _wrong(session: Session, at: datetime.datetime) -> str:
 def _guess(teacher: Teacher, session: Session, at: datetime.datetime, times: int = 5) -> None:
     for _ in range(times):
         with pytest.raises(TrainingError, match="签到码错误或已过期"):
-            services.session_for_code(teacher, _wrong(session, at), at)
+            session_for_code(teacher, _wrong(session, at), at)
 
 
 def _post_api(client: Client, body: dict[str, object]) -> Any:
@@ -61,26 +62,26 @@ def test_the_sixth_code_within_ten_minutes_is_refused_even_when_right(session, t
     at = session.starts_at
     _guess(teacher, session, at)
     with pytest.raises(SignInThrottled):
-        services.session_for_code(teacher, _right(session, at + 9 * MINUTE), at + 9 * MINUTE)
+        session_for_code(teacher, _right(session, at + 9 * MINUTE), at + 9 * MINUTE)
 
 
 def test_the_wait_message_says_how_many_minutes_are_left(session, teacher, admitted):
     at = session.starts_at
     _guess(teacher, session, at)
     with pytest.raises(SignInThrottled, match="请7分钟后再试"):
-        services.session_for_code(teacher, _right(session, at), at + 3 * MINUTE)
+        session_for_code(teacher, _right(session, at), at + 3 * MINUTE)
 
 
 def test_four_wrong_codes_leave_the_right_one_working(session, teacher, admitted):
     at = session.starts_at
     _guess(teacher, session, at, times=4)
-    assert services.session_for_code(teacher, _right(session, at), at) == session
+    assert session_for_code(teacher, _right(session, at), at) == session
 
 
 def test_right_codes_do_not_use_up_the_limit(session, teacher, admitted):
     at = session.starts_at
     for _ in range(10):
-        assert services.session_for_code(teacher, _right(session, at), at) == session
+        assert session_for_code(teacher, _right(session, at), at) == session
 
 
 def test_another_teacher_of_the_class_is_not_held_back(session, teacher, admitted):
@@ -88,14 +89,14 @@ def test_another_teacher_of_the_class_is_not_held_back(session, teacher, admitte
     EnrollmentFactory(course=session.course, teacher=other)
     at = session.starts_at
     _guess(teacher, session, at)
-    assert services.session_for_code(other, _right(session, at), at) == session
+    assert session_for_code(other, _right(session, at), at) == session
 
 
 def test_after_the_window_the_right_code_works_again(session, teacher, admitted):
     at = session.starts_at
     _guess(teacher, session, at)
     later = at + 10 * MINUTE
-    assert services.session_for_code(teacher, _right(session, later), later) == session
+    assert session_for_code(teacher, _right(session, later), later) == session
 
 
 def test_the_api_answers_429_with_a_code_and_the_wait(client, session, teacher, admitted):
@@ -176,7 +177,7 @@ def test_the_qr_token_signs_in_through_the_api(client, session, teacher, admitte
 def test_the_qr_token_works_while_typed_codes_are_locked(session, teacher, admitted):
     at = session.starts_at
     _guess(teacher, session, at)
-    assert services.session_for_link(codes.link_token(session.pk, at), at) == session
+    assert session_for_link(codes.link_token(session.pk, at), at) == session
 
 
 def test_a_tampered_token_is_refused(client, session, teacher, admitted):
@@ -194,24 +195,24 @@ def test_a_token_for_another_session_cannot_be_made_by_editing_the_id(session):
     forged = codes.link_token(session.pk + 1, at).split(":", 1)[0] + ":" + rest
     assert forged != codes.link_token(session.pk, at)
     with pytest.raises(TrainingError, match="二维码无效或已过期"):
-        services.session_for_link(forged, at)
+        session_for_link(forged, at)
 
 
 def test_an_expired_token_is_refused(session, teacher, admitted):
     at = session.starts_at
     token = codes.link_token(session.pk, at)
     with pytest.raises(TrainingError, match="二维码无效或已过期"):
-        services.session_for_link(token, at + 3 * MINUTE)
+        session_for_link(token, at + 3 * MINUTE)
 
 
 def test_a_token_is_still_good_two_minutes_later(session, teacher, admitted):
     at = session.starts_at
     token = codes.link_token(session.pk, at)
-    assert services.session_for_link(token, at + 2 * MINUTE) == session
+    assert session_for_link(token, at + 2 * MINUTE) == session
 
 
 def test_a_token_does_not_sign_in_a_teacher_outside_the_class(session, teacher):
     at = session.starts_at
-    linked = services.session_for_link(codes.link_token(session.pk, at), at)
+    linked = session_for_link(codes.link_token(session.pk, at), at)
     with pytest.raises(TrainingError, match="您未报名该培训班"):
-        services.sign_in(linked, teacher, at=at)
+        sign_in_teacher(linked, teacher, at=at)

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from tests.factories import TeacherFactory, UserFactory
 from tests.training.factories import CourseFactory
-from yanxiu.training import services
 from yanxiu.training.models import Approval, Enrollment, EnrollmentStatus
+from yanxiu.training.services.enrollment import enroll_teacher, withdraw_enrollment
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,9 @@ def test_places_are_never_overfilled_nor_left_empty_while_someone_waits(school, 
         teacher = teachers[who]
         current = Enrollment.objects.filter(course=course, teacher=teacher).first()
         if action == "enroll" and (current is None or not current.is_active):
-            services.enroll(course, teacher, by=teacher.user)
+            enroll_teacher(course, teacher, by=teacher.user)
         elif action == "withdraw" and current is not None and current.is_active:
-            services.withdraw(current, by=teacher.user)
+            withdraw_enrollment(current, by=teacher.user)
     statuses = list(course.enrollments.values_list("status", flat=True))
     admitted = statuses.count(EnrollmentStatus.APPROVED)
     waiting = statuses.count(EnrollmentStatus.WAITLISTED)

@@ -23,15 +23,16 @@ from yanxiu.api.pagination import Pages
 from yanxiu.api.schemas import Year, responses
 from yanxiu.credits.models import Category, CreditEntry
 from yanxiu.credits.policy import policy_in_force, rules_for
+from yanxiu.credits.rows import UnitRow
 from yanxiu.credits.selectors import (
-    UnitRow,
     entries_behind,
     region_of,
     school_compliance,
     teacher_status,
     unit_rows,
 )
-from yanxiu.orgs.models import School, Teacher
+from yanxiu.orgs.models import Teacher
+from yanxiu.orgs.selectors import visible_school
 
 router = Router(tags=["credits"])
 
@@ -179,7 +180,7 @@ def get_school_compliance(
     request: HttpRequest, school_id: PathId, year: Year | None = None
 ) -> UnitRow:
     user = caller(request)
-    school = get_object_or_404(School.objects.visible_to(user), pk=school_id)
+    school = visible_school(user, school_id)
     if not user.has_perm("credits.view_ledger"):
         raise PermissionDenied(_("没有权限查看学校达标统计"))
     return school_compliance(school, year or _this_year())

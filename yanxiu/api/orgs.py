@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -64,7 +64,7 @@ from yanxiu.orgs.models import (
 )
 from yanxiu.orgs.roster import RosterImport
 from yanxiu.orgs.scoping import scope_of
-from yanxiu.orgs.selectors import org_summary
+from yanxiu.orgs.selectors import org_summary, visible_teacher
 
 router = Router(tags=["orgs"])
 
@@ -425,22 +425,13 @@ def list_teachers(request: HttpRequest, filters: Query[TeacherFilters]) -> Query
     return filters.filter(_teachers(caller(request)))
 
 
-def _visible_teacher(user: User, teacher_id: int) -> Teacher:
-    return get_object_or_404(
-        _teachers(user).prefetch_related(
-            Prefetch("postings", TeacherPosting.objects.select_related("school"))
-        ),
-        pk=teacher_id,
-    )
-
-
 @router.get(
     "/teachers/{teacher_id}",
     response=responses(TeacherDetailOut, 404),
     summary="教师详情（身份证号脱敏）",
 )
 def get_teacher(request: HttpRequest, teacher_id: PathId) -> Teacher:
-    return _visible_teacher(caller(request), teacher_id)
+    return visible_teacher(caller(request), teacher_id)
 
 
 class TeacherPatch(Schema):
@@ -485,7 +476,7 @@ class TeacherPatch(Schema):
 )
 def update_teacher(request: HttpRequest, teacher_id: PathId, payload: TeacherPatch) -> Teacher:
     user = caller(request)
-    teacher = _visible_teacher(user, teacher_id)
+    teacher = visible_teacher(user, teacher_id)
     _require(user, "orgs.change_teacher", teacher)
     changes = payload.model_dump(exclude_unset=True)
     subject_ids = changes.pop("subjects", None)
@@ -497,7 +488,7 @@ def update_teacher(request: HttpRequest, teacher_id: PathId, payload: TeacherPat
     for field, value in changes.items():
         setattr(teacher, field, value)
     services.update_teacher(teacher, subjects=subjects, by=user)
-    return _visible_teacher(user, teacher_id)
+    return visible_teacher(user, teacher_id)
 
 
 class TransferIn(Schema):
@@ -513,13 +504,13 @@ class TransferIn(Schema):
 )
 def transfer_teacher(request: HttpRequest, teacher_id: PathId, payload: TransferIn) -> Teacher:
     user = caller(request)
-    teacher = _visible_teacher(user, teacher_id)
+    teacher = visible_teacher(user, teacher_id)
     _require(user, "orgs.transfer_teacher", teacher)
     to_school = School.objects.visible_to(user).filter(pk=payload.to_school).first()
     if to_school is None:
         raise DjangoValidationError({"to_school": [_("调入学校不存在，或不在您的管理范围内")]})
     services.transfer_teacher(teacher, to_school, on=payload.on, by=user, note=payload.note)
-    return _visible_teacher(user, teacher_id)
+    return visible_teacher(user, teacher_id)
 
 
 class DeactivateIn(Schema):
@@ -534,10 +525,10 @@ class DeactivateIn(Schema):
 )
 def deactivate_teacher(request: HttpRequest, teacher_id: PathId, payload: DeactivateIn) -> Teacher:
     user = caller(request)
-    teacher = _visible_teacher(user, teacher_id)
+    teacher = visible_teacher(user, teacher_id)
     _require(user, "orgs.change_teacher", teacher)
     services.deactivate_teacher(teacher, reason=payload.reason, on=payload.on, by=user)
-    return _visible_teacher(user, teacher_id)
+    return visible_teacher(user, teacher_id)
 
 
 # --- roster import --------------------------------------------------------------

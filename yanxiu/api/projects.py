@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -35,12 +34,6 @@ router = Router(tags=["projects"])
 
 RevisionNumber = Annotated[int, Query(ge=1, le=1000)]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)]
-
-
-def _project(user: User, pk: int) -> SchoolProject:
-    return get_object_or_404(
-        SchoolProject.objects.visible_to(user).select_related("school", "leader"), pk=pk
-    )
 
 
 def _teachers(user: User, ids: list[int]) -> list[Teacher]:
@@ -204,13 +197,13 @@ class FieldChangeOut(Schema):
 def list_projects(
     request: HttpRequest, year: Year | None = None, state: ProjectState | None = None
 ) -> Any:
-    projects = selectors.projects_for(caller(request), year)
+    projects = selectors.project_list(caller(request), year=year)
     return projects.filter(state=state) if state else projects
 
 
 @router.get("/{project_id}", response=responses(ProjectDetailOut, 404), summary="项目详情")
 def get_project(request: HttpRequest, project_id: PathId) -> Any:
-    return _project(caller(request), project_id)
+    return selectors.visible_project(caller(request), project_id)
 
 
 def _application(user: User, payload: ApplicationIn) -> tuple[dict[str, Any], list[Teacher]]:
@@ -240,7 +233,7 @@ def create_project(request: HttpRequest, payload: ApplicationIn) -> Any:
 )
 def update_project(request: HttpRequest, project_id: PathId, payload: ApplicationIn) -> Any:
     user = caller(request)
-    project = _project(user, project_id)
+    project = selectors.visible_project(user, project_id)
     data, participants = _application(user, payload)
     return services.save_application(
         project, school=project.school, by=user, data=data, participants=participants
@@ -254,7 +247,7 @@ def update_project(request: HttpRequest, project_id: PathId, payload: Applicatio
 )
 def submit(request: HttpRequest, project_id: PathId) -> Any:
     user = caller(request)
-    project = _project(user, project_id)
+    project = selectors.visible_project(user, project_id)
     action = (
         services.resubmit_project
         if project.state == ProjectState.RETURNED
@@ -270,7 +263,9 @@ def submit(request: HttpRequest, project_id: PathId) -> Any:
 )
 def approve(request: HttpRequest, project_id: PathId, payload: CommentIn) -> Any:
     user = caller(request)
-    return services.approve_project(_project(user, project_id), by=user, comment=payload.comment)
+    return services.approve_project(
+        selectors.visible_project(user, project_id), by=user, comment=payload.comment
+    )
 
 
 @router.post(
@@ -280,7 +275,9 @@ def approve(request: HttpRequest, project_id: PathId, payload: CommentIn) -> Any
 )
 def return_(request: HttpRequest, project_id: PathId, payload: CommentIn) -> Any:
     user = caller(request)
-    return services.return_project(_project(user, project_id), by=user, comment=payload.comment)
+    return services.return_project(
+        selectors.visible_project(user, project_id), by=user, comment=payload.comment
+    )
 
 
 @router.post(
@@ -290,7 +287,9 @@ def return_(request: HttpRequest, project_id: PathId, payload: CommentIn) -> Any
 )
 def reject(request: HttpRequest, project_id: PathId, payload: CommentIn) -> Any:
     user = caller(request)
-    return services.reject_project(_project(user, project_id), by=user, comment=payload.comment)
+    return services.reject_project(
+        selectors.visible_project(user, project_id), by=user, comment=payload.comment
+    )
 
 
 @router.get(
@@ -299,7 +298,7 @@ def reject(request: HttpRequest, project_id: PathId, payload: CommentIn) -> Any:
     summary="比较两个申报版本",
 )
 def compare(request: HttpRequest, project_id: PathId, a: RevisionNumber, b: RevisionNumber) -> Any:
-    project = _project(caller(request), project_id)
+    project = selectors.visible_project(caller(request), project_id)
     old = project.revisions.filter(number=a).first()
     new = project.revisions.filter(number=b).first()
     if old is None or new is None:
@@ -314,7 +313,7 @@ def compare(request: HttpRequest, project_id: PathId, a: RevisionNumber, b: Revi
     "/{project_id}/activities", response=responses(list[ActivityOut], 404), summary="项目的研修活动"
 )
 def list_activities(request: HttpRequest, project_id: PathId) -> Any:
-    project = _project(caller(request), project_id)
+    project = selectors.visible_project(caller(request), project_id)
     return project.activities.prefetch_related("attendance").order_by("starts_at", "pk")
 
 
@@ -325,7 +324,7 @@ def list_activities(request: HttpRequest, project_id: PathId) -> Any:
 )
 def create_activity(request: HttpRequest, project_id: PathId, payload: ActivityIn) -> Any:
     user = caller(request)
-    project = _project(user, project_id)
+    project = selectors.visible_project(user, project_id)
     data = payload.dict(exclude={"organizer_id", "participant_ids", "attended_ids"})
     data["organizer"] = _teachers(user, [payload.organizer_id])[0] if payload.organizer_id else None
     activity = services.record_activity(
@@ -347,7 +346,9 @@ def create_activity(request: HttpRequest, project_id: PathId, payload: ActivityI
 )
 def evidence(request: HttpRequest, project_id: PathId, payload: EvidenceIn) -> Any:
     user = caller(request)
-    return services.submit_evidence(_project(user, project_id), by=user, summary=payload.summary)
+    return services.submit_evidence(
+        selectors.visible_project(user, project_id), by=user, summary=payload.summary
+    )
 
 
 @router.post(
@@ -357,7 +358,7 @@ def evidence(request: HttpRequest, project_id: PathId, payload: EvidenceIn) -> A
 )
 def certify(request: HttpRequest, project_id: PathId, payload: CertifyIn) -> Any:
     user = caller(request)
-    project = _project(user, project_id)
+    project = selectors.visible_project(user, project_id)
     entries = services.certify_project(
         project, by=user, grade=payload.grade, score=payload.score, comment=payload.comment
     )

@@ -11,7 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +23,22 @@ from yanxiu.api.common import PathId, caller
 from yanxiu.api.pagination import Pages
 from yanxiu.api.schemas import responses
 from yanxiu.core.params import MAX_ID
-from yanxiu.orgs.models import Teacher, User
+from yanxiu.orgs.models import Teacher
 from yanxiu.orgs.scoping import scope_of
-from yanxiu.training import selectors, services
-from yanxiu.training.models import Course, Enrollment
+from yanxiu.training import selectors
+from yanxiu.training.models import Course
+from yanxiu.training.services.enrollment import (
+    approve_enrollment,
+    enroll_teacher,
+    reject_enrollment,
+    withdraw_enrollment,
+)
+from yanxiu.training.services.sign_in import (
+    session_for_code,
+    session_for_link,
+    sign_in_teacher,
+    sign_out_teacher,
+)
 
 router = Router(tags=["training"])
 
@@ -139,7 +151,7 @@ def list_courses(
     subject: int | None = None,
     q: str = "",
 ) -> Any:
-    return selectors.catalog(
+    return selectors.course_list(
         caller(request),
         format=format,
         track=track,
@@ -152,14 +164,11 @@ def list_courses(
 @router.get("/courses/{course_id}", response=responses(CourseDetailOut, 404), summary="课程详情")
 def get_course(request: HttpRequest, course_id: PathId) -> Any:
     user = caller(request)
-    try:
-        course = selectors.course_detail(user, course_id)
-    except Course.DoesNotExist as exc:
-        raise Http404 from exc
+    course = selectors.visible_course(user, course_id)
     teacher = selectors.own_teacher(user)
     out = CourseDetailOut.from_orm(course)
     out.sessions = [SessionOut.from_orm(s) for s in course.sessions.all()]
-    out.eligibility_problems = services.eligibility_problems(course, teacher) if teacher else []
+    out.eligibility_problems = selectors.eligibility_problems(course, teacher) if teacher else []
     return out
 
 
@@ -175,19 +184,13 @@ def enroll(request: HttpRequest, course_id: PathId, payload: EnrollIn) -> Any:
     if teacher_id is None:
         raise HttpError(400, _("请指定要推荐报名的教师"))
     teacher = get_object_or_404(Teacher.objects.visible_to(user), pk=teacher_id)
-    enrollment = services.enroll(course, teacher, by=user)
+    enrollment = enroll_teacher(course, teacher, by=user)
     clashes = [
         _("%(own)s与%(other)s（%(course)s）时间重叠")
         % {"own": own.title, "other": other.title, "course": other.course.title}
         for own, other in selectors.clashes(course, teacher)
     ]
     return {"enrollment": enrollment, "clashes": clashes}
-
-
-def _enrollment(user: User, pk: int) -> Enrollment:
-    return get_object_or_404(
-        Enrollment.objects.visible_to(user).select_related("course", "teacher__user"), pk=pk
-    )
 
 
 @router.post(
@@ -197,14 +200,14 @@ def _enrollment(user: User, pk: int) -> Enrollment:
 )
 def withdraw(request: HttpRequest, enrollment_id: PathId, payload: ReasonIn) -> Any:
     user = caller(request)
-    enrollment = _enrollment(user, enrollment_id)
-    return services.withdraw(enrollment, by=user, reason=payload.reason)
+    enrollment = selectors.visible_enrollment(user, enrollment_id)
+    return withdraw_enrollment(enrollment, by=user, reason=payload.reason)
 
 
 @router.get("/my-enrollments", response=responses(list[EnrollmentOut]), summary="我的报名")
 @paginate(Pages)
 def my_enrollments(request: HttpRequest) -> Any:
-    return selectors.my_enrollments(caller(request)).select_related("teacher")
+    return selectors.enrollment_list(caller(request)).select_related("teacher")
 
 
 @router.get("/approvals", response=responses(list[EnrollmentOut]), summary="待我审核的报名")
@@ -220,10 +223,10 @@ def approvals(request: HttpRequest) -> Any:
 )
 def decide(request: HttpRequest, enrollment_id: PathId, payload: DecisionIn) -> Any:
     user = caller(request)
-    enrollment = _enrollment(user, enrollment_id)
+    enrollment = selectors.visible_enrollment(user, enrollment_id)
     if payload.approve:
-        return services.approve(enrollment, by=user, note=payload.note)
-    return services.reject(enrollment, by=user, reason=payload.note)
+        return approve_enrollment(enrollment, by=user, note=payload.note)
+    return reject_enrollment(enrollment, by=user, reason=payload.note)
 
 
 @router.post(
@@ -238,16 +241,16 @@ def sign_in(request: HttpRequest, payload: SignInIn) -> Any:
         raise HttpError(400, _("只有教师本人可以签到"))
     now = timezone.now()
     if payload.token:
-        session = services.session_for_link(payload.token, now)
+        session = session_for_link(payload.token, now)
     elif payload.code:
-        session = services.session_for_code(teacher, payload.code, now)
+        session = session_for_code(teacher, payload.code, now)
     else:
         raise HttpError(400, _("请输入现场屏幕上的6位签到码"))
     if payload.sign_out:
-        attendance = services.sign_out(session, teacher, at=now)
+        attendance = sign_out_teacher(session, teacher, at=now)
         already, message = False, _("签退成功")
     else:
-        result = services.sign_in(session, teacher, at=now)
+        result = sign_in_teacher(session, teacher, at=now)
         attendance, already = result.attendance, result.already
         message = _("您已签到过") if already else _("签到成功")
     return {

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import IO, Any
 
-from yanxiu.credits.selectors import Level, TeacherRow, UnitRow, compliance_rows
+from yanxiu.credits.compliance import Level
+from yanxiu.credits.rows import TeacherRow, UnitRow
+from yanxiu.credits.selectors import compliance_rows
 from yanxiu.imports.tables import write_table
 from yanxiu.orgs.models import Region, User
 

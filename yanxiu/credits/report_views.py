@@ -27,6 +27,7 @@ from yanxiu.credits.reports import (
 from yanxiu.imports.tables import CONTENT_TYPES, WRITE_FORMATS
 from yanxiu.orgs.models import Region, School, Zone
 from yanxiu.orgs.scoping import scope_of
+from yanxiu.orgs.selectors import visible_school, visible_zone
 
 YEARS_SHOWN = 5
 
@@ -100,7 +101,7 @@ def region(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def zone(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """片区报表: the zone's schools with their pass rates, failing ones flagged."""
-    unit = get_object_or_404(Zone.objects.visible_to(request.user).select_related("region"), pk=pk)
+    unit = visible_zone(request.user, pk)
     _check(request, unit)
     if fmt := _export_format(request):
         return _export(request, unit, fmt)
@@ -110,9 +111,7 @@ def zone(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def school(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """学校报表: each teacher's pass or fail and gaps, progress by category, monthly trend."""
-    unit = get_object_or_404(
-        School.objects.visible_to(request.user).select_related("region"), pk=pk
-    )
+    unit = visible_school(request.user, pk)
     _check(request, unit)
     if fmt := _export_format(request):
         return _export(request, unit, fmt)

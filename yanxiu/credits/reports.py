@@ -1,7 +1,7 @@
 """School, zone and region report pages: the selectors' compliance rows arranged for reading.
 
 No compliance maths here: pass/fail, rates and averages come from
-``yanxiu.credits.selectors``. This module picks the rows of one school, zone or
+``yanxiu.credits.compliance``. This module picks the rows of one school, zone or
 region, adds the monthly trend of the ledger, and turns the figures into ECharts
 options whose every bar and point links to the teachers or entries behind it.
 """
@@ -25,9 +25,8 @@ from django.utils.translation import gettext as _
 from yanxiu.credits.exports import _text as cell_text
 from yanxiu.credits.models import Category, CreditEntry, Unit
 from yanxiu.credits.policy import CATEGORIES, PolicyRules, rules_for
+from yanxiu.credits.rows import TeacherRow, UnitRow
 from yanxiu.credits.selectors import (
-    TeacherRow,
-    UnitRow,
     rollup,
     school_compliance,
     teacher_rows,

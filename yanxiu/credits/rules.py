@@ -6,10 +6,11 @@ from typing import Any
 
 import rules
 
+from yanxiu.orgs.models import Role
 from yanxiu.orgs.scoping import SUBTREE_READERS, scope_of
 
 # Certifying a manual entry or a reversal is the training center's and the bureau's job.
-CERTIFIERS = frozenset({"bureau_admin", "center_staff"})
+CERTIFIERS = frozenset({Role.BUREAU_ADMIN, Role.CENTER_STAFF})
 
 
 @rules.predicate

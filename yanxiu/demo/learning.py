@@ -18,7 +18,7 @@ from yanxiu.learning.models import CourseUnit, UnitKind
 from yanxiu.learning.services import add_question, save_unit
 from yanxiu.orgs.models import Region, User
 from yanxiu.training.models import Course, CourseFormat, CourseStatus, Enrollment
-from yanxiu.training.services import enroll
+from yanxiu.training.services.enrollment import enroll_teacher
 
 TEST_CARD = Path(__file__).parent / "demo_media" / "testcard.mp4"
 GUIDE = (
@@ -85,4 +85,4 @@ def _admit_demo_teacher(region: Region) -> None:
         region=region, format=CourseFormat.ONLINE, status=CourseStatus.PUBLISHED
     ).exclude(pk__in=Enrollment.objects.filter(teacher=teacher).values("course_id"))
     for course in online:
-        enroll(course, teacher, by=user)
+        enroll_teacher(course, teacher, by=user)

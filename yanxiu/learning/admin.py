@@ -1,14 +1,14 @@
-"""Admin for online study: the region's timing rules, units with their questions, saved sessions."""
+"""Admin for online study: the region's study limits, units with their questions, saved sessions."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from yanxiu.learning.models import Choice, CourseUnit, Question, StudyRules, StudySession
+from yanxiu.learning.models import Choice, CourseUnit, Question, StudyLimits, StudySession
 
 
-@admin.register(StudyRules)
-class StudyRulesAdmin(admin.ModelAdmin):
+@admin.register(StudyLimits)
+class StudyLimitsAdmin(admin.ModelAdmin):
     list_display = ["region", "daily_cap_minutes", "idle_prompt_minutes", "watched_share"]
 
 

@@ -1,5 +1,5 @@
 """Forms for authoring course content (units and quiz questions), for the discussion and for
-a region's study-time rules."""
+a region's study-time limits."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yanxiu.core.uploads import COURSE_DOCUMENTS, COURSE_VIDEOS, FileTypeValidator
 from yanxiu.learning.media import video_seconds
-from yanxiu.learning.models import CourseUnit, StudyRules, UnitKind
+from yanxiu.learning.models import CourseUnit, StudyLimits, UnitKind
 
 CHOICES_PER_QUESTION = 4
 # Containers round their lengths differently; a typed length this close to the file's agrees.
@@ -128,11 +128,11 @@ class ReplyForm(forms.Form):
     )
 
 
-class StudyRulesForm(forms.ModelForm):
-    """The region's study-time rules; the model's validators bound each value."""
+class StudyLimitsForm(forms.ModelForm):
+    """The region's study-time limits; the model's validators bound each value."""
 
     class Meta:
-        model = StudyRules
+        model = StudyLimits
         fields = ["daily_cap_minutes", "idle_prompt_minutes", "watched_share"]
         help_texts = {
             "daily_cap_minutes": _("每位学员每天最多计入的学习时间，0 至 1440 分钟。"),

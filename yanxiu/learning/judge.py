@@ -11,7 +11,7 @@ used. Everything not credited is booked to a ``Reason``.
 
 This module is pure (Django serves only the reasons' labels): no database, no Redis,
 no clock of its own; ``Loader`` supplies what is missing from the state (a unit's
-facts, the region's rules, the day's total).
+facts, the region's study limits, the day's total).
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class Heartbeat:
 
 
 @dataclass
-class Rules:
+class Limits:
     daily_cap_seconds: int
     idle_prompt_seconds: int
     watched_share: int
@@ -120,7 +120,8 @@ class Session:
 class StudyState:
     """One learner's live state: the open session, ended sessions and tallies not yet flushed."""
 
-    rules: Rules
+    # The region's limits; still "rules" in the JSON that Redis keeps across a deploy.
+    rules: Limits
     session: Session | None = None
     ended: list[Session] = field(default_factory=list)
     units: dict[int, UnitTally] = field(default_factory=dict)
@@ -143,7 +144,7 @@ class StudyState:
     def from_json(cls, raw: str | bytes) -> StudyState:
         data: dict[str, Any] = json.loads(raw)
         return cls(
-            rules=Rules(**data["rules"]),
+            rules=Limits(**data["rules"]),
             session=Session(**data["session"]) if data["session"] else None,
             ended=[Session(**s) for s in data["ended"]],
             units={int(k): UnitTally(**v) for k, v in data["units"].items()},
@@ -166,7 +167,7 @@ class Verdict:
 
 class Loader(Protocol):
     def unit(self, unit_id: int) -> UnitTally: ...
-    def rules(self) -> Rules: ...
+    def limits(self) -> Limits: ...
     def day_counted(self, day: str) -> float: ...
 
 
@@ -183,7 +184,7 @@ def judge(
 ) -> tuple[StudyState, Verdict]:
     """Apply one heartbeat received at server time ``now``; returns the new state and verdict."""
     if state is None:
-        state = StudyState(rules=loader.rules())
+        state = StudyState(rules=loader.limits())
     day = local_day(now)
     if day not in state.days:
         state.days[day] = loader.day_counted(day)

@@ -33,10 +33,10 @@ def own_or_subtree(scope: Scope) -> Q:
     return q
 
 
-class StudyRules(models.Model):
-    """A region's rules for online study time (网络研修计时规则)."""
+class StudyLimits(models.Model):
+    """A region's limits on counting online study time (网络研修计时规则)."""
 
-    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="study_rules")
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="study_limits")
     daily_cap_minutes = models.PositiveSmallIntegerField(
         _("每日计时上限(分钟)"), default=240, validators=[MaxValueValidator(24 * 60)]
     )
@@ -363,4 +363,4 @@ class Reply(models.Model):
         return self.body[:30]
 
 
-register_audited(StudyRules, exclude_fields=["id"], mapping_fields={"region": _("区县")})
+register_audited(StudyLimits, exclude_fields=["id"], mapping_fields={"region": _("区县")})

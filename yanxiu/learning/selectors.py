@@ -285,7 +285,7 @@ def verification(user: User, region_id: int, on: datetime.date) -> Verification:
     )
 
 
-def study_sessions(user: User, teacher_id: int | None = None) -> QuerySet[StudySession]:
+def study_session_list(user: User, *, teacher_id: int | None = None) -> QuerySet[StudySession]:
     """Saved study sessions the user may read (a teacher's own; a school's for its admin)."""
     sessions = StudySession.objects.visible_to(user).select_related("teacher", "unit__course")
     if teacher_id is not None:

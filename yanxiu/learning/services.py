@@ -31,7 +31,7 @@ from yanxiu.learning.models import (
     QuizAttempt,
     Reply,
     StudyDay,
-    StudyRules,
+    StudyLimits,
     StudySession,
     Thread,
     UnitProgress,
@@ -71,12 +71,12 @@ def studyable_units(teacher_id: int) -> Q:
     )
 
 
-def rules_for_region(region_id: int) -> judge.Rules:
-    rules = StudyRules.objects.filter(region_id=region_id).first() or StudyRules()
-    return judge.Rules(
-        daily_cap_seconds=rules.daily_cap_minutes * 60,
-        idle_prompt_seconds=rules.idle_prompt_minutes * 60,
-        watched_share=rules.watched_share,
+def study_limits_for(region_id: int) -> judge.Limits:
+    limits = StudyLimits.objects.filter(region_id=region_id).first() or StudyLimits()
+    return judge.Limits(
+        daily_cap_seconds=limits.daily_cap_minutes * 60,
+        idle_prompt_seconds=limits.idle_prompt_minutes * 60,
+        watched_share=limits.watched_share,
     )
 
 
@@ -108,8 +108,8 @@ class DbLoader:
             duration=unit, counted=counted, furthest=furthest, watched=watched_at is not None
         )
 
-    def rules(self) -> judge.Rules:
-        return rules_for_region(self.region_id)
+    def limits(self) -> judge.Limits:
+        return study_limits_for(self.region_id)
 
     def day_counted(self, day: str) -> float:
         seconds = (
@@ -339,7 +339,7 @@ def _without(
         return state, None
     state.days = {d: s for d, s in state.days.items() if written.days.get(d) != s}
     if not state.has_pending_work and not state.days:
-        # All in the database; the next heartbeat starts afresh (and rereads the rules).
+        # All in the database; the next heartbeat starts afresh (and rereads the limits).
         return None, None
     return state, None
 

@@ -23,5 +23,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("studio/<int:pk>/", views.studio, name="studio"),
     path("participation/", views.participation, name="participation"),
     path("verification/", views.verification, name="verification"),
-    path("rules/", views.study_rules, name="study_rules"),
+    path("rules/", views.study_limits, name="study_limits"),
 ]

@@ -1,6 +1,6 @@
 """Online study pages: my courses, a course's units, a unit to study, content authoring,
 the course discussion, the monthly participation record, the end-of-period verification
-and the region's study-time rules."""
+and the region's study-time limits."""
 
 from __future__ import annotations
 
@@ -26,13 +26,13 @@ from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credits.selectors import policy_region, region_of
 from yanxiu.imports.tables import write_table
 from yanxiu.learning import passes, selectors, services
-from yanxiu.learning.forms import QuestionForm, ReplyForm, StudyRulesForm, ThreadForm, UnitForm
+from yanxiu.learning.forms import QuestionForm, ReplyForm, StudyLimitsForm, ThreadForm, UnitForm
 from yanxiu.learning.judge import HEARTBEAT_SECONDS, Reason
 from yanxiu.learning.models import (
     READING_KINDS,
     CourseUnit,
     Reply,
-    StudyRules,
+    StudyLimits,
     Thread,
     UnitProgress,
 )
@@ -288,19 +288,19 @@ def verification(request: AuthedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def study_rules(request: AuthedHttpRequest) -> HttpResponse:
-    """网络研修计时规则: the bureau admin sets their region's rules (the defaults until saved)."""
+def study_limits(request: AuthedHttpRequest) -> HttpResponse:
+    """网络研修计时规则: the bureau admin sets the region's study limits (defaults until saved)."""
     region = policy_region(request.user)
-    rules = StudyRules.objects.filter(region=region).first() or StudyRules(region=region)
-    form = StudyRulesForm(request.POST or None, instance=rules)
+    limits = StudyLimits.objects.filter(region=region).first() or StudyLimits(region=region)
+    form = StudyLimitsForm(request.POST or None, instance=limits)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("网络研修计时规则已保存"))
-        return redirect("learning:study_rules")
+        return redirect("learning:study_limits")
     return render(
         request,
-        "learning/study_rules.html",
-        {"form": form, "region": region, "history": latest_changes(rules, limit=10)},
+        "learning/study_limits.html",
+        {"form": form, "region": region, "history": latest_changes(limits, limit=10)},
     )
 
 
@@ -311,7 +311,7 @@ SESSION_PAGE_SIZE = 50
 def session_list(request: AuthedHttpRequest) -> HttpResponse:
     """学习记录: every saved study session, its counted seconds and why the rest did not count."""
     chosen = id_param(request, "teacher")
-    sessions = selectors.study_sessions(request.user, chosen)
+    sessions = selectors.study_session_list(request.user, teacher_id=chosen)
     page = Paginator(sessions, SESSION_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "learning/session_list.html", {"page": page, "teacher": chosen or ""})
 

@@ -14,5 +14,5 @@ def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def notifications_of(user: User) -> QuerySet[Notification, Any]:
+def notification_list(user: User) -> QuerySet[Notification, Any]:
     return Notification.objects.filter(recipient=user)

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from yanxiu.core.http import AuthedHttpRequest
-from yanxiu.notifications.selectors import notifications_of
+from yanxiu.notifications import selectors
 from yanxiu.notifications.services import mark_all_read
 
 PAGE_SIZE = 30
@@ -16,7 +16,9 @@ PAGE_SIZE = 30
 
 @login_required
 def notification_list(request: AuthedHttpRequest) -> HttpResponse:
-    page = Paginator(notifications_of(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.notification_list(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     # Evaluate the page before marking read, so the user still sees which ones were new.
     rows = list(page.object_list)
     mark_all_read(request.user)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yanxiu.core.audit import register as register_audited
+from yanxiu.orgs.roles import Role
 from yanxiu.orgs.scoping import Scope, ScopedQuerySet, path_q
 
 YOUNG_TEACHER_MAX_YEARS = 5
@@ -184,6 +185,12 @@ class School(OrgPathModel):
         return f"{self.region_id}/{self.zone_id or 0}/{self.pk}/"
 
 
+def school_path(school_id: int) -> str:
+    """The school's place in the org tree, which the rows belonging to it copy on save
+    (teachers, school groups, roles at the school, plans, projects, course requests)."""
+    return School.objects.values_list("org_path", flat=True).get(pk=school_id)
+
+
 class HonourKind(models.TextChoices):
     COUNTY_DEMO = "county_demo", _("县级示范校")
     ZONE_DEMO = "zone_demo", _("片区示范校")
@@ -330,7 +337,7 @@ class Teacher(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.org_path = School.objects.values_list("org_path", flat=True).get(pk=self.school_id)
+        self.org_path = school_path(self.school_id)
         super().save(*args, **kwargs)
 
     @classmethod
@@ -440,7 +447,7 @@ class Group(OrgPathModel):
 
     def compute_org_path(self) -> str:
         if self.school_id:
-            return School.objects.values_list("org_path", flat=True).get(pk=self.school_id)
+            return school_path(self.school_id)
         if self.zone_id:
             return f"{self.region_id}/{self.zone_id}/"
         return f"{self.region_id}/"
@@ -464,19 +471,6 @@ class GroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher} ∈ {self.group}"
-
-
-class Role(models.TextChoices):
-    """What a person does on the platform; one person may hold several."""
-
-    BUREAU_ADMIN = "bureau_admin", _("教育局管理员")
-    CENTER_STAFF = "center_staff", _("培训中心")
-    ZONE_LEADER = "zone_leader", _("片区/联盟负责人")
-    SCHOOL_ADMIN = "school_admin", _("学校管理员")
-    GROUP_LEADER = "group_leader", _("教研组长")
-    STUDIO_HOST = "studio_host", _("工作室主持人/导师")
-    EXPERT = "expert", _("专家/评委")
-    TEACHER = "teacher", _("教师")
 
 
 class RoleAssignment(models.Model):
@@ -529,7 +523,7 @@ class RoleAssignment(models.Model):
         if self.group_id:
             return Group.objects.values_list("org_path", flat=True).get(pk=self.group_id)
         if self.school_id:
-            return School.objects.values_list("org_path", flat=True).get(pk=self.school_id)
+            return school_path(self.school_id)
         if self.zone_id:
             return f"{self.region_id}/{self.zone_id}/"
         return f"{self.region_id}/"

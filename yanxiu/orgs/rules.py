@@ -10,6 +10,7 @@ from typing import Any
 import rules
 
 from yanxiu.imports.rules import ran_import
+from yanxiu.orgs.models import Role
 from yanxiu.orgs.scoping import REGION_ROLES, scope_of
 
 
@@ -52,12 +53,12 @@ def may_grant_role(user: Any, assignment: Any) -> bool:
     if scope.is_superuser:
         return True
     if assignment is None:
-        return scope.has_role("bureau_admin", "school_admin")
-    if scope.has_role("bureau_admin") and scope.manages(assignment.scope_path):
+        return scope.has_role(Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN)
+    if scope.has_role(Role.BUREAU_ADMIN) and scope.manages(assignment.scope_path):
         return True
     return (
-        assignment.role == "group_leader"
-        and scope.has_role("school_admin")
+        assignment.role == Role.GROUP_LEADER
+        and scope.has_role(Role.SCHOOL_ADMIN)
         and scope.manages(assignment.scope_path)
     )
 

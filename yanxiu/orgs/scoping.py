@@ -17,17 +17,21 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from django.db import models
 from django.db.models import Q
 
+from yanxiu.orgs.roles import Role
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from yanxiu.orgs.models import User
 
 # Roles whose holders see their whole scope subtree.
-SUBTREE_READERS = frozenset({"bureau_admin", "center_staff", "zone_leader", "school_admin"})
+SUBTREE_READERS = frozenset(
+    {Role.BUREAU_ADMIN, Role.CENTER_STAFF, Role.ZONE_LEADER, Role.SCHOOL_ADMIN}
+)
 # Roles whose holders may change the roster inside their scope subtree.
-ROSTER_MANAGERS = frozenset({"bureau_admin", "center_staff", "school_admin"})
+ROSTER_MANAGERS = frozenset({Role.BUREAU_ADMIN, Role.CENTER_STAFF, Role.SCHOOL_ADMIN})
 # Roles that act for the whole region.
-REGION_ROLES = frozenset({"bureau_admin", "center_staff"})
+REGION_ROLES = frozenset({Role.BUREAU_ADMIN, Role.CENTER_STAFF})
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Scope:
     def manages(self, path: str) -> bool:
         return self.is_superuser or covers(self.manage_paths, path)
 
-    def has_role(self, *roles: str) -> bool:
+    def has_role(self, *roles: Role) -> bool:
         return self.is_superuser or bool(self.roles.intersection(roles))
 
 
@@ -98,14 +102,14 @@ def scope_of(user: User | AnonymousUser | None) -> Scope:
     teacher = Teacher.objects.filter(user=user).values_list("pk", "school_id").first()
     scope = Scope(
         is_superuser=user.is_superuser,
-        roles=frozenset(a[0] for a in assignments) | ({"teacher"} if teacher else set()),
+        roles=frozenset(a[0] for a in assignments) | ({Role.TEACHER} if teacher else set()),
         read_paths=narrowest(a[1] for a in assignments if a[0] in SUBTREE_READERS),
         manage_paths=narrowest(a[1] for a in assignments if a[0] in ROSTER_MANAGERS),
         region_ids=tuple(sorted({a[2] for a in assignments})),
-        bureau_region_ids=tuple(sorted({a[2] for a in assignments if a[0] == "bureau_admin"})),
+        bureau_region_ids=tuple(sorted({a[2] for a in assignments if a[0] == Role.BUREAU_ADMIN})),
         teacher_id=teacher[0] if teacher else None,
         school_id=teacher[1] if teacher else None,
-        led_group_ids=tuple(a[3] for a in assignments if a[0] == "group_leader" and a[3]),
+        led_group_ids=tuple(a[3] for a in assignments if a[0] == Role.GROUP_LEADER and a[3]),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope

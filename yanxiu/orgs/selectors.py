@@ -63,7 +63,7 @@ class SchoolFilter:
     q: str = ""
 
 
-def schools_with_counts(user: User, filters: SchoolFilter | None = None) -> QuerySet[School, Any]:
+def school_list(user: User, filters: SchoolFilter | None = None) -> QuerySet[School, Any]:
     """Visible schools with their number of active teachers, in one query."""
     schools = (
         School.objects.visible_to(user)
@@ -139,11 +139,15 @@ def stage_counts(user: User) -> list[dict[str, Any]]:
 
 
 def visible_zone(user: User, pk: int) -> Zone:
-    return get_object_or_404(Zone.objects.visible_to(user), pk=pk)
+    """One zone with its region, or 404 outside the user's scope."""
+    return get_object_or_404(Zone.objects.visible_to(user).select_related("region"), pk=pk)
 
 
 def visible_school(user: User, pk: int) -> School:
-    return get_object_or_404(School.objects.visible_to(user).select_related("zone"), pk=pk)
+    """One school with its zone and region, or 404 outside the user's scope."""
+    return get_object_or_404(
+        School.objects.visible_to(user).select_related("zone", "region"), pk=pk
+    )
 
 
 def school_teachers(user: User, school: School) -> QuerySet[Teacher, Any]:
@@ -165,7 +169,21 @@ def school_groups(user: User, school: School) -> QuerySet[Group, Any]:
 
 
 def school_admins(school: School) -> QuerySet[RoleAssignment, Any]:
-    return RoleAssignment.objects.filter(school=school, role="school_admin").select_related("user")
+    return RoleAssignment.objects.filter(school=school, role=Role.SCHOOL_ADMIN).select_related(
+        "user"
+    )
+
+
+def users_holding(
+    role: Role, *, region_id: int | None = None, school_id: int | None = None
+) -> QuerySet[User, User]:
+    """Active users who hold ``role`` in the region or at the school (whom to notify)."""
+    assignments = RoleAssignment.objects.filter(role=role)
+    if region_id is not None:
+        assignments = assignments.filter(region_id=region_id)
+    if school_id is not None:
+        assignments = assignments.filter(school_id=school_id)
+    return User.objects.filter(pk__in=assignments.values("user_id"), is_active=True)
 
 
 @dataclass(frozen=True)
@@ -273,12 +291,12 @@ def grantable_groups(user: User) -> QuerySet[Group, Any]:
     """
     groups = Group.objects.visible_to(user).select_related("school", "zone")
     scope = scope_of(user)
-    if scope.is_superuser or scope.has_role("bureau_admin", "center_staff"):
+    if scope.is_superuser or scope.has_role(Role.BUREAU_ADMIN, Role.CENTER_STAFF):
         groups = groups.filter(school__isnull=True)
     return groups.order_by("org_path", "name")
 
 
-def role_assignments(user: User, *, role: str = "") -> QuerySet[RoleAssignment, Any]:
+def role_assignment_list(user: User, *, role: str = "") -> QuerySet[RoleAssignment, Any]:
     """Role holders inside the user's scope, for the role page."""
     assignments = (
         RoleAssignment.objects.visible_to(user)
@@ -298,15 +316,15 @@ def home_context(user: User, *, this_year: int) -> dict[str, Any]:
     }
     if scope.read_paths or scope.is_superuser:
         context["summary"] = org_summary(user)
-    if scope.has_role("bureau_admin", "center_staff"):
+    if scope.has_role(Role.BUREAU_ADMIN, Role.CENTER_STAFF):
         context["zones"] = zone_overview(user, this_year=this_year)
         context["stages"] = stage_counts(user)
-    elif scope.has_role("zone_leader"):
-        context["zone_schools"] = list(schools_with_counts(user))
-    if scope.has_role("school_admin") and not scope.is_superuser:
+    elif scope.has_role(Role.ZONE_LEADER):
+        context["zone_schools"] = list(school_list(user))
+    if scope.has_role(Role.SCHOOL_ADMIN) and not scope.is_superuser:
         context["admin_schools"] = list(
-            schools_with_counts(user).filter(
-                pk__in=RoleAssignment.objects.filter(user=user, role="school_admin").values(
+            school_list(user).filter(
+                pk__in=RoleAssignment.objects.filter(user=user, role=Role.SCHOOL_ADMIN).values(
                     "school_id"
                 )
             )

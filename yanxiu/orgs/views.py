@@ -111,7 +111,7 @@ def region(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def zone_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     zone = selectors.visible_zone(request.user, pk)
-    schools = selectors.schools_with_counts(request.user, selectors.SchoolFilter(zone=str(pk)))
+    schools = selectors.school_list(request.user, selectors.SchoolFilter(zone=str(pk)))
     return render(
         request,
         "orgs/zone_detail.html",
@@ -155,7 +155,7 @@ def school_list(request: AuthedHttpRequest) -> HttpResponse:
         ownership=request.GET.get("ownership", ""),
         q=request.GET.get("q", "").strip(),
     )
-    page = Paginator(selectors.schools_with_counts(request.user, filters), PAGE_SIZE).get_page(
+    page = Paginator(selectors.school_list(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -506,7 +506,7 @@ def role_list(request: AuthedHttpRequest) -> HttpResponse:
             messages.success(request, _("已授权"))
             return redirect("orgs:role_list")
     role = request.GET.get("role", "")
-    page = Paginator(selectors.role_assignments(request.user, role=role), PAGE_SIZE).get_page(
+    page = Paginator(selectors.role_assignment_list(request.user, role=role), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     revocable = {a.pk for a in page if request.user.has_perm("orgs.grant_role", a)}

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yanxiu.core.uploads import PrivateFileField
 from yanxiu.credits.models import Category
-from yanxiu.orgs.models import Region, School, Teacher
+from yanxiu.orgs.models import Region, Role, School, Teacher, school_path
 from yanxiu.orgs.scoping import Scope, ScopedQuerySet, path_q
 
 DEFAULT_WINDOW_OPENS = (9, 15)
@@ -111,7 +111,7 @@ class SchoolPlan(models.Model):
         return f"{self.school} {self.year}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.org_path = School.objects.values_list("org_path", flat=True).get(pk=self.school_id)
+        self.org_path = school_path(self.school_id)
         super().save(*args, **kwargs)
 
     @classmethod
@@ -155,7 +155,7 @@ class DesignatedContent(models.Model):
     def visibility(cls, scope: Scope) -> Q:
         """Region staff see their region's content; schools see what was assigned to them."""
         q = Q(pk__in=SchoolProject.objects.filter(path_q(scope.read_paths)).values("designated_id"))
-        if scope.has_role("bureau_admin", "center_staff"):
+        if scope.has_role(Role.BUREAU_ADMIN, Role.CENTER_STAFF):
             q |= Q(region_id__in=scope.region_ids)
         return q
 
@@ -274,7 +274,7 @@ class SchoolProject(models.Model):
         return self.theme
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.org_path = School.objects.values_list("org_path", flat=True).get(pk=self.school_id)
+        self.org_path = school_path(self.school_id)
         super().save(*args, **kwargs)
 
     @classmethod

@@ -11,6 +11,7 @@ from typing import Any
 
 import rules
 
+from yanxiu.orgs.models import Role
 from yanxiu.orgs.scoping import scope_of
 
 
@@ -18,7 +19,7 @@ from yanxiu.orgs.scoping import scope_of
 def runs_school_of(user: Any, obj: Any) -> bool:
     """A school admin whose school contains ``obj`` (a plan, project or activity)."""
     scope = scope_of(user)
-    if not scope.has_role("school_admin"):
+    if not scope.has_role(Role.SCHOOL_ADMIN):
         return False
     return obj is None or scope.manages(obj.org_path)
 
@@ -27,7 +28,7 @@ def runs_school_of(user: Any, obj: Any) -> bool:
 def is_center_staff_over(user: Any, obj: Any) -> bool:
     """Training-center staff of the region ``obj`` lies in."""
     scope = scope_of(user)
-    if not scope.has_role("center_staff"):
+    if not scope.has_role(Role.CENTER_STAFF):
         return False
     return obj is None or scope.reads(obj.org_path)
 
@@ -36,7 +37,7 @@ def is_center_staff_over(user: Any, obj: Any) -> bool:
 def sets_region_rules(user: Any, obj: Any) -> bool:
     """Bureau admins and training-center staff set the region's plan window (obj: a region)."""
     scope = scope_of(user)
-    if not scope.has_role("bureau_admin", "center_staff"):
+    if not scope.has_role(Role.BUREAU_ADMIN, Role.CENTER_STAFF):
         return False
     return obj is None or scope.is_superuser or obj.pk in scope.region_ids
 
@@ -44,7 +45,7 @@ def sets_region_rules(user: Any, obj: Any) -> bool:
 @rules.predicate
 def oversees_schools(user: Any) -> bool:
     """The bureau, the center and zone leaders follow many schools' projects."""
-    return scope_of(user).has_role("bureau_admin", "center_staff", "zone_leader")
+    return scope_of(user).has_role(Role.BUREAU_ADMIN, Role.CENTER_STAFF, Role.ZONE_LEADER)
 
 
 rules.add_perm("projects.change_project", runs_school_of)

@@ -148,7 +148,17 @@ def revision_diff(old: ProjectRevision, new: ProjectRevision) -> list[FieldChang
 # Lists for each role
 
 
-def projects_for(user: User, year: int | None = None) -> QuerySet[SchoolProject, Any]:
+def visible_project(user: User, pk: int) -> SchoolProject:
+    """One project with its school, leader and designated content, or 404 outside the scope."""
+    return get_object_or_404(
+        SchoolProject.objects.visible_to(user).select_related(
+            "school", "school__region", "leader", "designated"
+        ),
+        pk=pk,
+    )
+
+
+def project_list(user: User, *, year: int | None = None) -> QuerySet[SchoolProject, Any]:
     projects = SchoolProject.objects.visible_to(user).select_related("school", "leader")
     if year is not None:
         projects = projects.filter(year=year)

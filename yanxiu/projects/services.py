@@ -45,7 +45,8 @@ from yanxiu.imports.parsers import CellError, parse_bool
 from yanxiu.imports.tables import UnreadableFile, read_table
 from yanxiu.notifications.services import notify
 from yanxiu.orgs import idnumbers
-from yanxiu.orgs.models import Region, School, Teacher, User
+from yanxiu.orgs.models import Region, Role, School, Teacher, User
+from yanxiu.orgs.selectors import users_holding
 from yanxiu.projects.models import (
     EDITABLE_STATES,
     RUNNING_STATES,
@@ -145,15 +146,11 @@ def _theme(project: SchoolProject) -> dict[str, str]:
 
 
 def _center_staff(project: SchoolProject) -> Iterable[User]:
-    return User.objects.filter(
-        role_assignments__role="center_staff", role_assignments__region_id=project.school.region_id
-    ).distinct()
+    return users_holding(Role.CENTER_STAFF, region_id=project.school.region_id)
 
 
 def _school_admins(project: SchoolProject) -> Iterable[User]:
-    return User.objects.filter(
-        role_assignments__role="school_admin", role_assignments__school_id=project.school_id
-    ).distinct()
+    return users_holding(Role.SCHOOL_ADMIN, school_id=project.school_id)
 
 
 def _refuse_state(project: SchoolProject, action: str) -> ProjectError:

@@ -48,15 +48,6 @@ from yanxiu.projects.models import (
 PAGE_SIZE = 50
 
 
-def _project(request: AuthedHttpRequest, pk: int) -> SchoolProject:
-    return get_object_or_404(
-        SchoolProject.objects.visible_to(request.user).select_related(
-            "school", "school__region", "leader", "designated"
-        ),
-        pk=pk,
-    )
-
-
 def _attempt(request: AuthedHttpRequest, action: Callable[[], Any], success: str) -> bool:
     """Run a service; show its refusal as an error message instead of failing the page."""
     try:
@@ -88,7 +79,7 @@ def _own_school(request: AuthedHttpRequest) -> School:
 @login_required
 def project_list(request: AuthedHttpRequest) -> HttpResponse:
     year = year_param(request)
-    projects = selectors.projects_for(request.user, year)
+    projects = selectors.project_list(request.user, year=year)
     state = request.GET.get("state", "")
     if state in ProjectState.values:
         projects = projects.filter(state=state)
@@ -275,7 +266,7 @@ def project_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def project_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    project = selectors.visible_project(request.user, pk)
     if not request.user.has_perm("projects.change_project", project):
         raise PermissionDenied(_("只有本校管理员可以修改本校项目。"))
     form = forms.ApplicationForm(request.POST or None, instance=project, school=project.school)
@@ -298,7 +289,7 @@ def project_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def project_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    project = selectors.visible_project(request.user, pk)
     user = request.user
     runs_school = user.has_perm("projects.change_project", project)
     is_center = user.has_perm("projects.review_project", project)
@@ -328,7 +319,7 @@ def project_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def project_submit(request: AuthedHttpRequest, pk: int) -> HttpResponseRedirect:
-    project = _project(request, pk)
+    project = selectors.visible_project(request.user, pk)
     if project.state == ProjectState.RETURNED:
         _attempt(
             request,
@@ -347,7 +338,7 @@ def project_submit(request: AuthedHttpRequest, pk: int) -> HttpResponseRedirect:
 @login_required
 @require_POST
 def project_start(request: AuthedHttpRequest, pk: int) -> HttpResponseRedirect:
-    project = _project(request, pk)
+    project = selectors.visible_project(request.user, pk)
     _attempt(
         request, lambda: services.start_project(project, by=request.user), _("项目已开始实施。")
     )
@@ -364,7 +355,7 @@ REVIEW_ACTIONS: dict[str, tuple[Callable[..., SchoolProject], StrOrPromise]] = {
 @login_required
 @require_POST
 def project_review(request: AuthedHttpRequest, pk: int) -> HttpResponseRedirect:
-    project = _project(request, pk)
+    project = selectors.visible_project(request.user, pk)
     form = forms.ReviewForm(request.POST)
     action = request.POST.get("action", "")
     if action not in REVIEW_ACTIONS or not form.is_valid():
@@ -381,7 +372,7 @@ def project_review(request: AuthedHttpRequest, pk: int) -> HttpResponseRedirect:
 
 @login_required
 def revision_compare(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    project = selectors.visible_project(request.user, pk)
     revisions = list(project.revisions.select_related("submitted_by"))
     if len(revisions) < 2:
         messages.error(request, _("至少需要两个申报版本才能比较。"))
@@ -404,7 +395,7 @@ def revision_compare(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def activity_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    project = selectors.visible_project(request.user, pk)
     if not request.user.has_perm("projects.record_activity", project):
         raise PermissionDenied(_("只有本校管理员可以记录本校项目的活动。"))
     form = forms.ActivityForm(request.POST or None, request.FILES or None, project=project)
@@ -451,7 +442,7 @@ def _import_sheet(
 @login_required
 def type_notice(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The HTMX fragment under the activity type: whether this type will earn credit."""
-    project = _project(request, pk)
+    project = selectors.visible_project(request.user, pk)
     notice = selectors.exclusion_notice(project, request.GET.get("activity_type", ""))
     return render(request, "projects/_type_notice.html", {"notice": notice})
 
@@ -527,7 +518,7 @@ def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_submit(request: AuthedHttpRequest, pk: int) -> HttpResponseRedirect:
-    project = _project(request, pk)
+    project = selectors.visible_project(request.user, pk)
     form = forms.EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         refused_files = form.errors.get("evidence_files")
@@ -552,7 +543,7 @@ def evidence_submit(request: AuthedHttpRequest, pk: int) -> HttpResponseRedirect
 @login_required
 @require_POST
 def project_certify(request: AuthedHttpRequest, pk: int) -> HttpResponseRedirect:
-    project = _project(request, pk)
+    project = selectors.visible_project(request.user, pk)
     form = forms.CertifyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择评估等级。"))

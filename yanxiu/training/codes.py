@@ -4,7 +4,7 @@ and the signed link behind the organizer's QR code.
 The code is an HMAC of the session id and the time window under SECRET_KEY, so
 no row is stored per code; the current and the previous window are accepted so
 that a teacher who reads the code just before it changes still gets in. Six digits
-can be guessed, so typed codes are throttled (services.session_for_code); the QR
+can be guessed, so typed codes are throttled (services.sign_in.session_for_code); the QR
 link carries a signed token instead, which cannot be guessed and so needs no limit.
 """
 

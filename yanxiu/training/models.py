@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yanxiu.credits.models import Category, Unit
-from yanxiu.orgs.models import Region, School, Subject, Teacher, User
+from yanxiu.orgs.models import Region, School, Subject, Teacher, User, school_path
 from yanxiu.orgs.scoping import Scope, ScopedQuerySet, path_q
 
 
@@ -221,7 +221,7 @@ class CourseRequest(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.org_path = School.objects.values_list("org_path", flat=True).get(pk=self.school_id)
+        self.org_path = school_path(self.school_id)
         super().save(*args, **kwargs)
 
     @classmethod

@@ -11,6 +11,7 @@ from typing import Any
 
 import rules
 
+from yanxiu.orgs.models import Role
 from yanxiu.orgs.rules import acts_for_region
 from yanxiu.orgs.scoping import scope_of
 
@@ -29,8 +30,8 @@ def manages_teacher(user: Any, teacher: Any) -> bool:
 def school_admin_of_enrollment(user: Any, enrollment: Any) -> bool:
     scope = scope_of(user)
     if enrollment is None:
-        return scope.has_role("school_admin")
-    return scope.has_role("school_admin") and scope.manages(enrollment.teacher.org_path)
+        return scope.has_role(Role.SCHOOL_ADMIN)
+    return scope.has_role(Role.SCHOOL_ADMIN) and scope.manages(enrollment.teacher.org_path)
 
 
 @rules.predicate
@@ -57,8 +58,8 @@ def organizes_course(user: Any, course: Any) -> bool:
 def school_admin_of(user: Any, school: Any) -> bool:
     scope = scope_of(user)
     if school is None:
-        return scope.has_role("school_admin")
-    return scope.has_role("school_admin") and scope.manages(school.org_path)
+        return scope.has_role(Role.SCHOOL_ADMIN)
+    return scope.has_role(Role.SCHOOL_ADMIN) and scope.manages(school.org_path)
 
 
 @rules.predicate

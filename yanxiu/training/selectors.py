@@ -24,10 +24,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yanxiu.orgs.models import School, Teacher, User
+from yanxiu.orgs.models import (
+    LeadershipPost,
+    Ownership,
+    Role,
+    Stage,
+    Teacher,
+    User,
+    school_path,
+)
 from yanxiu.orgs.scoping import path_q, scope_of
 from yanxiu.training.models import (
     ACTIVE_STATUSES,
@@ -37,11 +46,17 @@ from yanxiu.training.models import (
     CourseStatus,
     Enrollment,
     EnrollmentStatus,
+    RoleRequirement,
     Session,
 )
 
+# A teacher may sign in from half an hour before a session starts, and sign out until
+# an hour after it ends (the organizer's screen keeps showing the code).
+SIGN_IN_OPENS_BEFORE = datetime.timedelta(minutes=30)
+SIGN_OUT_CLOSES_AFTER = datetime.timedelta(hours=1)
 
-def catalog(
+
+def course_list(
     user: User,
     *,
     format: str = "",
@@ -72,8 +87,9 @@ def catalog(
     return courses.order_by("-year", "status", "starts_on", "pk")
 
 
-def course_detail(user: User, pk: int) -> Course:
-    return (
+def visible_course(user: User, pk: int) -> Course:
+    """One course with its sessions and admitted count, or 404 outside the user's scope."""
+    courses = (
         Course.objects.visible_to(user)
         .select_related("organizer", "region")
         .prefetch_related("subjects", Prefetch("sessions", queryset=Session.objects.all()))
@@ -84,7 +100,22 @@ def course_detail(user: User, pk: int) -> Course:
                 distinct=True,
             )
         )
-        .get(pk=pk)
+    )
+    return get_object_or_404(courses, pk=pk)
+
+
+def visible_session(user: User, pk: int) -> Session:
+    """One session of a course the user sees, or 404."""
+    return get_object_or_404(
+        Session.objects.select_related("course").filter(course__in=Course.objects.visible_to(user)),
+        pk=pk,
+    )
+
+
+def visible_enrollment(user: User, pk: int) -> Enrollment:
+    """One enrollment the user sees (with its course and teacher's login), or 404."""
+    return get_object_or_404(
+        Enrollment.objects.visible_to(user).select_related("course", "teacher__user"), pk=pk
     )
 
 
@@ -130,7 +161,9 @@ def sessions_with_attendance(
     return [(s, rows.get(s.pk)) for s in course.sessions.all()]
 
 
-def my_enrollments(user: User) -> QuerySet[Enrollment, Any]:
+def enrollment_list(user: User) -> QuerySet[Enrollment, Any]:
+    """The user's own enrollments, newest first (none for a non-teacher); others' are read
+    per course (``course_enrollments``) or as ``pending_approvals``."""
     teacher_id = scope_of(user).teacher_id
     if teacher_id is None:
         return Enrollment.objects.none()
@@ -158,11 +191,11 @@ def pending_approvals(user: User) -> QuerySet[Enrollment, Any]:
     if scope.is_superuser:
         waiting = Q(status__in=[EnrollmentStatus.PENDING_SCHOOL, EnrollmentStatus.PENDING_CENTER])
     else:
-        if scope.has_role("school_admin"):
+        if scope.has_role(Role.SCHOOL_ADMIN):
             waiting |= Q(status=EnrollmentStatus.PENDING_SCHOOL) & path_q(
                 scope.manage_paths, field="teacher__org_path"
             )
-        if scope.has_role("center_staff", "bureau_admin"):
+        if scope.has_role(Role.CENTER_STAFF, Role.BUREAU_ADMIN):
             waiting |= Q(status=EnrollmentStatus.PENDING_CENTER) & path_q(
                 scope.manage_paths, field="course__org_path"
             )
@@ -210,12 +243,122 @@ def session_roster(session: Session) -> list[tuple[Teacher, Attendance | None]]:
     return [(t, rows.get(t.pk)) for t in teachers]
 
 
-def course_requests(user: User) -> QuerySet[CourseRequest, Any]:
+def course_request_list(user: User) -> QuerySet[CourseRequest, Any]:
     return (
         CourseRequest.objects.visible_to(user)
         .select_related("school", "course", "requested_by")
         .order_by("-requested_at", "-pk")
     )
+
+
+def _meets_role(teacher: Teacher, role: str) -> bool:
+    match role:
+        case RoleRequirement.HOMEROOM:
+            return teacher.is_homeroom_teacher
+        case RoleRequirement.NEW_TEACHER:
+            return teacher.is_new_teacher
+        case RoleRequirement.PRINCIPAL:
+            return teacher.leadership_post in (
+                LeadershipPost.PRINCIPAL,
+                LeadershipPost.VICE_PRINCIPAL,
+            )
+        case RoleRequirement.MIDDLE:
+            return teacher.leadership_post == LeadershipPost.MIDDLE
+        case RoleRequirement.BACKBONE:
+            return teacher.backbone_level != "none"
+        case RoleRequirement.FAMOUS:
+            return teacher.is_famous_teacher
+    return False
+
+
+def eligibility_problems(
+    course: Course, teacher: Teacher, on: datetime.date | None = None
+) -> list[str]:
+    """Why ``teacher`` may not take ``course``, one Chinese sentence per unmet condition."""
+    problems: list[str] = []
+    if course.region_id != teacher.region_id:
+        problems.append(_("该课程不面向您所在的区县"))
+    if course.stages and teacher.stage not in course.stages:
+        names = "、".join(str(Stage(s).label) for s in course.stages)
+        problems.append(_("本课程仅面向%(stages)s教师") % {"stages": names})
+    subject_ids = set(course.subjects.values_list("pk", flat=True))
+    if subject_ids and not subject_ids & set(teacher.subjects.values_list("pk", flat=True)):
+        names = "、".join(course.subjects.values_list("name", flat=True))
+        problems.append(_("本课程仅面向%(subjects)s学科教师") % {"subjects": names})
+    if course.roles and not any(_meets_role(teacher, r) for r in course.roles):
+        names = "、".join(str(RoleRequirement(r).label) for r in course.roles)
+        problems.append(_("本课程仅面向%(roles)s") % {"roles": names})
+    if course.ownerships and teacher.school.ownership not in course.ownerships:
+        names = "、".join(str(Ownership(o).label) for o in course.ownerships)
+        problems.append(_("本课程仅面向%(kinds)s的教师") % {"kinds": names})
+    years = teacher.years_teaching(on)
+    if course.min_years is not None and years < course.min_years:
+        problems.append(
+            _("本课程要求教龄不少于%(min)s年，您的教龄为%(years)s年")
+            % {"min": course.min_years, "years": years}
+        )
+    if course.max_years is not None and years > course.max_years:
+        problems.append(
+            _("本课程要求教龄不超过%(max)s年，您的教龄为%(years)s年")
+            % {"max": course.max_years, "years": years}
+        )
+    return problems
+
+
+def open_sessions(teacher: Teacher, at: datetime.datetime) -> list[Session]:
+    """Sessions of the teacher's admitted classes that can be signed in or out of now."""
+    return list(
+        Session.objects.filter(
+            course__enrollments__teacher=teacher,
+            course__enrollments__status=EnrollmentStatus.APPROVED,
+            course__status=CourseStatus.PUBLISHED,
+            starts_at__lte=at + SIGN_IN_OPENS_BEFORE,
+            ends_at__gte=at - SIGN_OUT_CLOSES_AFTER,
+        )
+        .select_related("course")
+        .order_by("starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class Completion:
+    attended: int
+    irregular: int
+    total: int
+    completed: bool
+
+
+def completions(course: Course) -> dict[int, Completion]:
+    """Each admitted teacher's attendance against the course's completion rule, in one query."""
+    total = course.sessions.count()
+    rows = (
+        Enrollment.objects.filter(course=course, status=EnrollmentStatus.APPROVED)
+        .values("teacher_id")
+        .annotate(
+            attended=Count(
+                "teacher__attendances",
+                filter=Q(
+                    teacher__attendances__session__course=course,
+                    teacher__attendances__present=True,
+                ),
+            ),
+            irregular=Count(
+                "teacher__attendances",
+                filter=Q(teacher__attendances__session__course=course)
+                & Q(teacher__attendances__present=True)
+                & (
+                    Q(teacher__attendances__is_late=True) | Q(teacher__attendances__left_early=True)
+                ),
+            ),
+        )
+    )
+    result = {}
+    for row in rows:
+        completed = total > 0 and row["attended"] * 100 >= course.completion_rate * total
+        if course.max_irregular is not None and row["irregular"] > course.max_irregular:
+            completed = False
+        result[row["teacher_id"]] = Completion(row["attended"], row["irregular"], total, completed)
+    return result
 
 
 # ---------------------------------------------------------------- calendar
@@ -259,7 +402,7 @@ def calendar_path(user: User, level: str) -> str:
     scope = scope_of(user)
     home = ""
     if scope.school_id:
-        home = School.objects.values_list("org_path", flat=True).get(pk=scope.school_id)
+        home = school_path(scope.school_id)
     elif scope.read_paths:
         home = min(scope.read_paths, key=len)
     parts = [p for p in home.split("/") if p]

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 
 from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import id_filter, month_param, year_param, year_problem
-from yanxiu.orgs.models import School, Stage, Subject, Teacher
+from yanxiu.orgs.models import Role, School, Stage, Subject, Teacher
 from yanxiu.orgs.scoping import scope_of
-from yanxiu.training import codes, selectors, services
+from yanxiu.training import codes, selectors
 from yanxiu.training.forms import (
     AnswerForm,
     CommentForm,
@@ -42,10 +42,30 @@ from yanxiu.training.models import (
     CourseRequest,
     CourseStatus,
     CourseTrack,
-    Enrollment,
     Session,
 )
 from yanxiu.training.services import TrainingError
+from yanxiu.training.services.attendance import mark_attendance
+from yanxiu.training.services.catalog import (
+    answer_course_request,
+    comment_on_course_request,
+    publish_course,
+    request_course,
+)
+from yanxiu.training.services.closing import close_course
+from yanxiu.training.services.enrollment import (
+    approve_enrollment,
+    enroll_teacher,
+    reject_enrollment,
+    withdraw_enrollment,
+)
+from yanxiu.training.services.sheets import import_sign_in_sheet
+from yanxiu.training.services.sign_in import (
+    session_for_code,
+    session_for_link,
+    sign_in_teacher,
+    sign_out_teacher,
+)
 
 PAGE_SIZE = 30
 
@@ -61,20 +81,8 @@ def _act(request: AuthedHttpRequest, action: Callable[[], object], success: str)
     return True
 
 
-def _course(request: AuthedHttpRequest, pk: int) -> Course:
-    try:
-        return selectors.course_detail(request.user, pk)
-    except Course.DoesNotExist as exc:
-        raise Http404(_("课程不存在")) from exc
-
-
 def _session(request: AuthedHttpRequest, pk: int) -> Session:
-    session = get_object_or_404(
-        Session.objects.select_related("course").filter(
-            course__in=Course.objects.visible_to(request.user)
-        ),
-        pk=pk,
-    )
+    session = selectors.visible_session(request.user, pk)
     if not request.user.has_perm("training.manage_attendance", session.course):
         raise PermissionDenied
     return session
@@ -88,7 +96,7 @@ def course_list(request: AuthedHttpRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "").strip() for k in ("format", "track", "stage")}
     filters["subject"] = id_filter(request, "subject")
     query = request.GET.get("q", "").strip()
-    courses = selectors.catalog(request.user, query=query, **filters)
+    courses = selectors.course_list(request.user, query=query, **filters)
     page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -125,7 +133,7 @@ def course_create(request: AuthedHttpRequest) -> HttpResponse:
 
 @login_required
 def course_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk)
+    course = selectors.visible_course(request.user, pk)
     if not request.user.has_perm("training.manage_course", course):
         raise PermissionDenied
     form = CourseForm(request.POST or None, instance=course)
@@ -138,19 +146,19 @@ def course_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk)
+    course = selectors.visible_course(request.user, pk)
     user = request.user
     scope = scope_of(user)
     own = selectors.own_enrollment(user, course)
     teacher = selectors.own_teacher(user)
-    problems = services.eligibility_problems(course, teacher) if teacher else []
+    problems = selectors.eligibility_problems(course, teacher) if teacher else []
     clash_pairs = selectors.clashes(course, teacher) if teacher else []
     can_manage = user.has_perm("training.manage_course", course)
     can_attend = user.has_perm("training.manage_attendance", course)
-    done = services.completions(course) if can_attend else {}
+    done = selectors.completions(course) if can_attend else {}
     nominees = (
         selectors.nominees(user, course)
-        if scope.has_role("school_admin") and course.status == CourseStatus.PUBLISHED
+        if scope.has_role(Role.SCHOOL_ADMIN) and course.status == CourseStatus.PUBLISHED
         else []
     )
     context = {
@@ -177,17 +185,17 @@ def course_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def course_publish(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk)
-    _act(request, lambda: services.publish_course(course, by=request.user), _("课程已发布"))
+    course = selectors.visible_course(request.user, pk)
+    _act(request, lambda: publish_course(course, by=request.user), _("课程已发布"))
     return redirect("training:course_detail", pk)
 
 
 @login_required
 @require_POST
 def course_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk)
+    course = selectors.visible_course(request.user, pk)
     try:
-        report = services.close_course(course, by=request.user)
+        report = close_course(course, by=request.user)
     except TrainingError as exc:
         messages.error(request, str(exc))
     else:
@@ -204,7 +212,7 @@ def course_close(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk)
+    course = selectors.visible_course(request.user, pk)
     if not request.user.has_perm("training.manage_course", course):
         raise PermissionDenied
     form = SessionForm(request.POST)
@@ -226,12 +234,12 @@ def session_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def enroll(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk)
+    course = selectors.visible_course(request.user, pk)
     teacher_id = request.POST.get("teacher") or scope_of(request.user).teacher_id
     teacher = get_object_or_404(Teacher.objects.visible_to(request.user), pk=teacher_id)
     ok = _act(
         request,
-        lambda: services.enroll(course, teacher, by=request.user),
+        lambda: enroll_teacher(course, teacher, by=request.user),
         _("已为%(name)s提交报名") % {"name": teacher.name},
     )
     if ok:
@@ -244,20 +252,13 @@ def enroll(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect("training:course_detail", pk)
 
 
-def _enrollment(request: AuthedHttpRequest, pk: int) -> Enrollment:
-    return get_object_or_404(
-        Enrollment.objects.visible_to(request.user).select_related("course", "teacher__user"),
-        pk=pk,
-    )
-
-
 @login_required
 @require_POST
 def withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    enrollment = _enrollment(request, pk)
+    enrollment = selectors.visible_enrollment(request.user, pk)
     _act(
         request,
-        lambda: services.withdraw(
+        lambda: withdraw_enrollment(
             enrollment, by=request.user, reason=request.POST.get("reason", "")
         ),
         _("已退出报名"),
@@ -278,18 +279,18 @@ def approvals(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    enrollment = _enrollment(request, pk)
+    enrollment = selectors.visible_enrollment(request.user, pk)
     note = request.POST.get("note", "")
     if request.POST.get("decision") == "approve":
         _act(
             request,
-            lambda: services.approve(enrollment, by=request.user, note=note),
+            lambda: approve_enrollment(enrollment, by=request.user, note=note),
             _("已同意%(name)s的报名") % {"name": enrollment.teacher.name},
         )
     else:
         _act(
             request,
-            lambda: services.reject(enrollment, by=request.user, reason=note),
+            lambda: reject_enrollment(enrollment, by=request.user, reason=note),
             _("已退回%(name)s的报名") % {"name": enrollment.teacher.name},
         )
     return redirect("training:approvals")
@@ -300,7 +301,7 @@ def my_enrollments(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "training/my_enrollments.html",
-        {"enrollments": selectors.my_enrollments(request.user)},
+        {"enrollments": selectors.enrollment_list(request.user)},
     )
 
 
@@ -342,7 +343,7 @@ def sign_in(request: AuthedHttpRequest) -> HttpResponse:
             result = _sign(teacher, form, request.POST.get("action"))
         except TrainingError as exc:
             messages.error(request, str(exc))
-    open_now = services.open_sessions(teacher, timezone.now()) if teacher else []
+    open_now = selectors.open_sessions(teacher, timezone.now()) if teacher else []
     return render(
         request, "training/sign_in.html", {"form": form, "result": result, "open_now": open_now}
     )
@@ -351,15 +352,11 @@ def sign_in(request: AuthedHttpRequest) -> HttpResponse:
 def _sign(teacher: Teacher, form: SignInForm, action: str | None) -> str:
     now = timezone.now()
     token, code = form.cleaned_data["token"], form.cleaned_data["code"]
-    session = (
-        services.session_for_link(token, now)
-        if token
-        else services.session_for_code(teacher, code, now)
-    )
+    session = session_for_link(token, now) if token else session_for_code(teacher, code, now)
     if action == "out":
-        services.sign_out(session, teacher, at=now)
+        sign_out_teacher(session, teacher, at=now)
         return _("签退成功：%(s)s") % {"s": session}
-    done = services.sign_in(session, teacher, at=now)
+    done = sign_in_teacher(session, teacher, at=now)
     if done.already:
         return _("您已签到过：%(s)s") % {"s": session}
     return _("签到成功：%(s)s") % {"s": session}
@@ -375,7 +372,7 @@ def session_attendance(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         if sheet_form.is_valid():
             upload = sheet_form.cleaned_data["sheet"]
             try:
-                report = services.import_sign_in_sheet(
+                report = import_sign_in_sheet(
                     session, by=request.user, name=upload.name, content=upload.read()
                 )
             except TrainingError as exc:
@@ -386,7 +383,7 @@ def session_attendance(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             teacher = get_object_or_404(Teacher, pk=form.cleaned_data["teacher"])
             if _act(
                 request,
-                lambda: services.mark_attendance(
+                lambda: mark_attendance(
                     session,
                     teacher,
                     by=request.user,
@@ -419,7 +416,7 @@ def session_attendance(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def request_list(request: AuthedHttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     school = None
-    if scope.has_role("school_admin"):
+    if scope.has_role(Role.SCHOOL_ADMIN):
         school = School.objects.filter(org_path__in=scope.manage_paths).first()
     form = CourseRequestForm(request.POST or None, courses=Course.objects.visible_to(request.user))
     if request.method == "POST" and school is not None and form.is_valid():
@@ -427,7 +424,7 @@ def request_list(request: AuthedHttpRequest) -> HttpResponse:
         requester = school
         if _act(
             request,
-            lambda: services.request_course(
+            lambda: request_course(
                 requester,
                 by=request.user,
                 kind=data["kind"],
@@ -438,7 +435,7 @@ def request_list(request: AuthedHttpRequest) -> HttpResponse:
             _("课程需求已提交"),
         ):
             return redirect("training:requests")
-    page = Paginator(selectors.course_requests(request.user), PAGE_SIZE).get_page(
+    page = Paginator(selectors.course_request_list(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -462,7 +459,7 @@ def request_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             if answer.is_valid():
                 _act(
                     request,
-                    lambda: services.answer_request(
+                    lambda: answer_course_request(
                         course_request,
                         by=request.user,
                         accept=answer.cleaned_data["accept"],
@@ -473,7 +470,7 @@ def request_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             _act(
                 request,
-                lambda: services.comment_on_request(
+                lambda: comment_on_course_request(
                     course_request, by=request.user, body=request.POST.get("body", "")
                 ),
                 _("意见已发表"),

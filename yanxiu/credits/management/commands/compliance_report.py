@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from yanxiu.credits.compliance import LEVELS
 from yanxiu.credits.exports import write_compliance_report
-from yanxiu.credits.selectors import LEVELS
 from yanxiu.orgs.models import Region
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from yanxiu.training.services import close_finished_courses
+from yanxiu.training.services.closing import close_finished_courses
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The bureau admin's page for the region's study-time rules (网络研修计时规则)."""
+"""The bureau admin's page for the region's study limits (网络研修计时规则)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from django.urls import reverse
 
 from tests.conftest import login
 from tests.factories import ZoneFactory
-from yanxiu.learning.judge import Rules
-from yanxiu.learning.models import StudyRules
-from yanxiu.learning.services import rules_for_region
+from yanxiu.learning.judge import Limits
+from yanxiu.learning.models import StudyLimits
+from yanxiu.learning.services import study_limits_for
 from yanxiu.orgs.models import Teacher, User, Zone
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("learning:study_rules")
+URL = reverse("learning:study_limits")
 NEW_RULES = {"daily_cap_minutes": "300", "idle_prompt_minutes": "15", "watched_share": "80"}
 
 
@@ -28,21 +28,21 @@ def test_the_bureau_admin_sees_the_defaults_before_any_save(client: Client, bure
         "watched_share": 90,
     }
     assert "下一次开始学习时生效" in response.text
-    assert not StudyRules.objects.exists()
+    assert not StudyLimits.objects.exists()
 
 
-def test_the_bureau_admin_saves_then_changes_the_rules(
+def test_the_bureau_admin_saves_then_changes_the_limits(
     client: Client, bureau_admin: User, zone: Zone
 ):
     response = login(client, bureau_admin).post(URL, NEW_RULES, follow=True)
     assert response.redirect_chain == [(URL, 302)]
     assert "网络研修计时规则已保存" in response.text
-    assert rules_for_region(zone.region_id) == Rules(
+    assert study_limits_for(zone.region_id) == Limits(
         daily_cap_seconds=300 * 60, idle_prompt_seconds=15 * 60, watched_share=80
     )
     client.post(URL, {**NEW_RULES, "daily_cap_minutes": "180"})
-    assert StudyRules.objects.get().region_id == zone.region_id
-    assert rules_for_region(zone.region_id).daily_cap_seconds == 180 * 60
+    assert StudyLimits.objects.get().region_id == zone.region_id
+    assert study_limits_for(zone.region_id).daily_cap_seconds == 180 * 60
     assert client.get(URL).context["form"]["daily_cap_minutes"].value() == 180
 
 
@@ -54,24 +54,24 @@ def test_the_bureau_admin_saves_then_changes_the_rules(
         ("idle_prompt_minutes", "", "这个字段是必填项"),
     ],
 )
-def test_invalid_rules_are_refused_and_nothing_changes(
+def test_invalid_limits_are_refused_and_nothing_changes(
     client: Client, bureau_admin: User, zone: Zone, field: str, value: str, error: str
 ):
-    StudyRules.objects.create(region=zone.region, daily_cap_minutes=120)
+    StudyLimits.objects.create(region=zone.region, daily_cap_minutes=120)
     response = login(client, bureau_admin).post(URL, {**NEW_RULES, field: value})
     assert response.status_code == 200
     assert error in response.text
-    rules = StudyRules.objects.get()
-    assert (rules.daily_cap_minutes, rules.idle_prompt_minutes, rules.watched_share) == (
+    limits = StudyLimits.objects.get()
+    assert (limits.daily_cap_minutes, limits.idle_prompt_minutes, limits.watched_share) == (
         120,
         20,
         90,
     )
 
 
-def test_invalid_rules_create_no_row(client: Client, bureau_admin: User):
+def test_invalid_limits_create_no_row(client: Client, bureau_admin: User):
     login(client, bureau_admin).post(URL, {**NEW_RULES, "daily_cap_minutes": "2000"})
-    assert not StudyRules.objects.exists()
+    assert not StudyLimits.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["school_admin", "center_staff", "teacher"])
@@ -82,7 +82,7 @@ def test_only_the_bureau_admin_reaches_the_page(
     login(client, user if isinstance(user, User) else user.user)
     assert client.get(URL).status_code == 403
     assert client.post(URL, NEW_RULES).status_code == 403
-    assert not StudyRules.objects.exists()
+    assert not StudyLimits.objects.exists()
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in(client: Client):
@@ -95,10 +95,10 @@ def test_a_bureau_admin_changes_only_their_own_region(
     client: Client, bureau_admin: User, zone: Zone
 ):
     elsewhere = ZoneFactory()
-    StudyRules.objects.create(region=elsewhere.region, daily_cap_minutes=100)
+    StudyLimits.objects.create(region=elsewhere.region, daily_cap_minutes=100)
     login(client, bureau_admin).post(URL, NEW_RULES)
-    assert rules_for_region(elsewhere.region_id).daily_cap_seconds == 100 * 60
-    assert rules_for_region(zone.region_id).daily_cap_seconds == 300 * 60
+    assert study_limits_for(elsewhere.region_id).daily_cap_seconds == 100 * 60
+    assert study_limits_for(zone.region_id).daily_cap_seconds == 300 * 60
 
 
 def test_the_page_lists_who_changed_what(client: Client, bureau_admin: User, zone: Zone):
