@@ -24,8 +24,9 @@ from yanxiu.imports.engine import (
     write_error_report,
 )
 from yanxiu.imports.forms import TableUploadForm
-from yanxiu.imports.models import ImportJob, ImportJobQuerySet
+from yanxiu.imports.models import ImportJobQuerySet
 from yanxiu.imports.tables import CONTENT_TYPES, WRITE_FORMATS
+from yanxiu.orgs.sheets import import_job_list
 from yanxiu.web.http import AuthedHttpRequest
 
 RECENT_JOBS = 10
@@ -37,7 +38,7 @@ def _require_certifier(request: AuthedHttpRequest) -> None:
 
 
 def _jobs(request: AuthedHttpRequest) -> ImportJobQuerySet:
-    return ImportJob.objects.visible_to(request.user).filter(kind=CreditImport.kind)
+    return import_job_list(request.user, kind=CreditImport.kind)
 
 
 def _download(content: bytes, name: str, fmt: str) -> HttpResponse:

@@ -18,10 +18,11 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, transaction
@@ -33,7 +34,6 @@ from yanxiu.core.busy import is_database_busy
 from yanxiu.imports.models import COMMITTABLE, ImportJob, Outcome, RowError
 from yanxiu.imports.parsers import CellError, Parser, text
 from yanxiu.imports.tables import Table, UnreadableFile, read_table, write_table
-from yanxiu.orgs.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ LEFT_OUT = gettext_lazy("有错误（错误过多，未逐条记录；请先改�
 # A report is kept with its job and read on every view of it. The reader bounds the rows
 # (IMPORT_MAX_ROWS); these bound what is kept of each, and how many rows keep their errors.
 REPORTED_ERROR_ROWS = 10_000
+REPORTED_WARNINGS = 10_000
 ERRORS_PER_ROW = 5
 FILE_ERRORS = 100
 MESSAGE_CHARS = 200
@@ -67,6 +68,8 @@ class Column:
     aliases: tuple[str | Alias, ...] = ()
     required: bool = False
     parser: Parser = text
+    # A doubt about a parsed value that does not stop the row (an unlikely age, say).
+    warn: Callable[[Any], str | None] | None = None
 
     def headers(self) -> Iterator[tuple[str, Parser]]:
         yield self.header, self.parser
@@ -88,6 +91,7 @@ class ParsedRow:
     number: int
     values: dict[str, Any]
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     outcome: str = ""
     label: str = ""
     plan: Any = None
@@ -114,6 +118,13 @@ class TableImport(ABC):
     def label(self, row: ParsedRow) -> str:
         """How the report names a row (e.g. the person's name)."""
         return str(row.values.get(self.columns[0].key) or "")
+
+    def header_error(self, keys: set[str]) -> str | None:
+        """Why the columns found (by key) cannot make an import, beyond a missing required one.
+
+        For an import that needs one column or another (an ID number, or name and school).
+        """
+        return None
 
     @abstractmethod
     def check(self, rows: list[ParsedRow]) -> None:
@@ -185,12 +196,16 @@ def _clean_header(title: str) -> str:
 def parse_rows(importer: TableImport, table: Table) -> Evaluation:
     """Parse every non-blank row's cells; report unreadable and missing required cells."""
     matched, file_errors = match_header(table.header, importer.columns)
+    header_error = importer.header_error({column.key for column, _parser in matched.values()})
+    if header_error:
+        file_errors.append(("", header_error))
     rows: list[ParsedRow] = []
     if file_errors:
         # Without the required columns no row can be read; report the file, not each row.
         return Evaluation(rows, file_errors)
     cells_to_read = [
-        (index, column.key, column.header, parser) for index, (column, parser) in matched.items()
+        (index, column.key, column.header, parser, column.warn)
+        for index, (column, parser) in matched.items()
     ]
     required = [(column.key, column.header) for column in importer.columns if column.required]
     for offset, cells in enumerate(table.rows):
@@ -199,7 +214,7 @@ def parse_rows(importer: TableImport, table: Table) -> Evaluation:
         row = ParsedRow(number=table.first_row_number + offset, values={})
         values = row.values
         width = len(cells)
-        for index, key, header, parser in cells_to_read:
+        for index, key, header, parser, warn in cells_to_read:
             raw = cells[index] if index < width else ""
             if not raw:
                 values[key] = None
@@ -209,6 +224,9 @@ def parse_rows(importer: TableImport, table: Table) -> Evaluation:
             except CellError as exc:
                 values[key] = None
                 row.reject(header, str(exc))
+                continue
+            if warn is not None and (doubt := warn(values[key])):
+                row.warnings.append(RowError(row.number, header, doubt))
         for key, header in required:
             if values.get(key) is None and not _has_error(row, header):
                 row.reject(header, _("“%(column)s”不能为空") % {"column": header})
@@ -232,20 +250,22 @@ def evaluate(importer: TableImport, table: Table) -> Evaluation:
     return evaluation
 
 
-def preview_import(importer: TableImport, upload: File[Any], *, by: User | None) -> ImportJob:
+def preview_import(
+    importer: TableImport, upload: File[Any], *, by: AbstractBaseUser | None
+) -> ImportJob:
     """Keep the file and record what importing it would do, writing nothing else."""
     return run_import(importer, upload, by=by, commit=False)
 
 
 def run_import(
-    importer: TableImport, upload: File[Any], *, by: User | None, commit: bool
+    importer: TableImport, upload: File[Any], *, by: AbstractBaseUser | None, commit: bool
 ) -> ImportJob:
     """Keep the file, check every row, and (if ``commit``) write the valid rows."""
     name = upload.name or "upload"
     job = ImportJob(
         kind=importer.kind,
         original_name=name.rsplit("/", 1)[-1],
-        created_by=by,
+        created_by_id=by.pk if by is not None else None,
         org_path=importer.org_path,
     )
     job.file.save(job.original_name, upload, save=False)
@@ -255,7 +275,16 @@ def run_import(
         # No record points at the kept file (a busy database, say): do not leave it behind.
         job.file.delete(save=False)
         raise
-    return _process(job, importer, commit=commit)
+    try:
+        return _process(job, importer, commit=commit)
+    except ImportFailed:
+        raise
+    except Exception:
+        # The import refused the file outright (or the database was busy) before recording
+        # anything: neither the job nor the file stays behind.
+        job.file.delete(save=False)
+        job.delete()
+        raise
 
 
 def commit_import(job: ImportJob, importer: TableImport) -> ImportJob:
@@ -331,6 +360,13 @@ def _record(job: ImportJob, evaluation: Evaluation) -> None:
     }
     if detailed < job.rejected_rows:
         job.report["errors_left_out"] = job.rejected_rows - detailed
+    warnings = [
+        [w.row_number, w.column[:LABEL_CHARS], w.message[:MESSAGE_CHARS]]
+        for row in evaluation.rows
+        for w in row.warnings
+    ]
+    if warnings:
+        job.report["warnings"] = warnings[:REPORTED_WARNINGS]
 
 
 def error_page(job: ImportJob, number: str | None) -> Page[RowError]:

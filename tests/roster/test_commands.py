@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 
 from tests.factories import SchoolFactory, TeacherFactory
 from tests.imports.files import temporary_media  # noqa: F401
-from tests.orgs.roster_rows import roster_file, roster_row
+from tests.roster.rows import roster_file, roster_row
 from yanxiu.imports.tables import read_table
 from yanxiu.orgs.models import Teacher
 
