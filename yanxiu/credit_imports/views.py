@@ -21,11 +21,11 @@ from yanxiu.imports.engine import (
     commit_import,
     error_page,
     preview_import,
-    write_error_report,
 )
 from yanxiu.imports.forms import TableUploadForm
 from yanxiu.imports.models import ImportJobQuerySet
 from yanxiu.imports.tables import CONTENT_TYPES, WRITE_FORMATS
+from yanxiu.imports.views import error_workbook
 from yanxiu.orgs.sheets import import_job_list
 from yanxiu.web.http import AuthedHttpRequest
 
@@ -89,9 +89,7 @@ def commit_job(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def error_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_certifier(request)
     job = get_object_or_404(_jobs(request).exclude(file=""), pk=pk)
-    out = io.BytesIO()
-    write_error_report(job, out)
-    return _download(out.getvalue(), _("学时导入错误报告"), "xlsx")
+    return error_workbook(job, _("学时导入错误报告"))
 
 
 @login_required

@@ -107,8 +107,10 @@ class ParsedRow:
 class TableImport(ABC):
     """What a domain import knows: its columns, how to check rows and how to write them."""
 
-    kind: ClassVar[str]
+    kind: str
     columns: ClassVar[tuple[Column, ...]]
+    # The uploaded file's name, set by the engine before the rows are checked.
+    file_name: str = ""
 
     @property
     def org_path(self) -> str:
@@ -295,6 +297,7 @@ def commit_import(job: ImportJob, importer: TableImport) -> ImportJob:
 
 
 def _process(job: ImportJob, importer: TableImport, *, commit: bool) -> ImportJob:
+    importer.file_name = job.original_name
     try:
         with job.file.open("rb") as source:
             evaluation = evaluate(importer, read_table(source, job.original_name))
