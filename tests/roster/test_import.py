@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -276,3 +277,16 @@ def test_school_admin_sees_their_own_jobs_only(school, school_admin):
 def test_region_staff_see_the_jobs_of_their_region(school, school_admin, bureau_admin):
     imported([roster_row(school)], by=school_admin, commit=False)
     assert import_job_list(bureau_admin, kind="roster").count() == 1
+
+
+def test_an_age_unlikely_for_a_teacher_is_warned_and_the_row_still_imported(school):
+    number = idnumbers.compose("330302", datetime.date(1950, 6, 1), 11)
+    row = roster_row(school, 身份证号=number, 出生日期="1950-06-01", 参加工作年份="1972")
+    job = imported([row])
+    assert (job.created_rows, job.rejected_rows) == (1, 0)
+    assert [(w.row_number, w.column) for w in job.warnings] == [(2, "身份证号")]
+    assert "岁" in job.warnings[0].message
+
+
+def test_a_serving_teachers_age_raises_no_warning(school):
+    assert imported([roster_row(school)]).warnings == []
