@@ -11,6 +11,8 @@ database, and a ``write`` that stores the valid rows. The engine does the rest:
 - ``run_import`` does both in one pass, for the command line.
 
 Re-importing a file whose rows are already stored reports every row unchanged.
+The engine knows nothing of organizations: each import brings its own matching (people
+imports take theirs from the organizations' ``sheets`` module) and the pages their own scope.
 """
 
 from __future__ import annotations
