@@ -87,7 +87,7 @@ def _prepare(workdir: Path) -> dict:
     from django.core.management import call_command
 
     from tests.imports.files import far_cell_xlsx, xlsx_bomb
-    from yanxiu.orgs.roster import HEADERS
+    from yanxiu.roster.importer import HEADERS
 
     call_command("migrate", verbosity=0)
     # Under the roster's header every row is read, as a real roster's would be.
@@ -101,7 +101,7 @@ def _preview(workdir: Path, case: str) -> dict:
     from django.core.files import File
 
     from yanxiu.imports.engine import preview_import
-    from yanxiu.orgs.roster import RosterImport
+    from yanxiu.roster.importer import RosterImport
 
     settings.MEDIA_ROOT = workdir / "media"
     if case == "bomb-no-ratio-check":

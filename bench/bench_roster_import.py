@@ -164,7 +164,7 @@ def _prepare(workdir: Path, teachers: int) -> dict:
     from yanxiu.demo import orgs as demo
     from yanxiu.imports.parsers import choice_labels
     from yanxiu.orgs import models
-    from yanxiu.orgs.roster import HEADERS
+    from yanxiu.roster.importer import HEADERS
 
     call_command("migrate", verbosity=0)
     plan = demo.plan_region(teachers, SEED)
@@ -228,7 +228,7 @@ def _import(workdir: Path) -> dict:
     from django.core.files import File
 
     from yanxiu.imports.engine import run_import
-    from yanxiu.orgs.roster import RosterImport
+    from yanxiu.roster.importer import RosterImport
 
     settings.MEDIA_ROOT = workdir / "media"
     path = workdir / "roster.xlsx"

@@ -26,7 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/lockouts/unlock/", lockout_views.lockout_unlock, name="lockout_unlock"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
-    path("orgs/roster/", include("yanxiu.orgs.roster_urls")),
+    path("orgs/roster/", include("yanxiu.roster.urls")),
     path("orgs/", include("yanxiu.orgs.urls")),
     path("credits/reports/", include("yanxiu.credits.report_urls")),
     path("credits/import/", include("yanxiu.credit_imports.urls")),

@@ -8,7 +8,7 @@ from django.test import Client
 
 from tests.factories import UserFactory, grant
 from tests.imports.files import temporary_media  # noqa: F401
-from tests.orgs.roster_rows import roster_file, roster_row
+from tests.roster.rows import roster_file, roster_row
 from yanxiu.api.services import issue_token
 from yanxiu.orgs.models import Teacher
 

@@ -3,8 +3,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.imports.files import table_bytes, temporary_media  # noqa: F401
-from tests.orgs.roster_rows import new_id_number, roster_row
-from yanxiu.orgs.roster import HEADERS
+from tests.roster.rows import new_id_number, roster_row
+from yanxiu.roster.importer import HEADERS
 
 pytestmark = [
     pytest.mark.browser,

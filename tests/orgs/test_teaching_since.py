@@ -12,12 +12,12 @@ from tests.api.conftest import TokenClient
 from tests.conftest import login
 from tests.factories import TeacherFactory
 from tests.imports.files import temporary_media  # noqa: F401
-from tests.orgs.roster_rows import roster_file, roster_row
+from tests.roster.rows import roster_file, roster_row
 from yanxiu.api.services import issue_token
 from yanxiu.imports.engine import run_import
 from yanxiu.orgs.models import School, Teacher, User
-from yanxiu.orgs.roster import RosterImport
 from yanxiu.orgs.services import teaching_since_problem
+from yanxiu.roster.importer import RosterImport
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from tests.factories import UserFactory
 from tests.production.test_storage import production_storage, s3_endpoint  # noqa: F401
 from yanxiu.imports.models import ImportJob
-from yanxiu.orgs.roster import RosterImport
+from yanxiu.roster.importer import RosterImport
 
 pytestmark = [pytest.mark.production, pytest.mark.django_db]
 

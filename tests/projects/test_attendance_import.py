@@ -1,15 +1,19 @@
 """Importing a typed-up paper sign-in sheet into an activity's attendance."""
 
+from dataclasses import dataclass
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.factories import TeacherFactory
+from tests.factories import TeacherFactory, UserFactory
 from tests.projects.factories import ProjectActivityFactory
+from yanxiu.imports.models import ImportJob, Outcome
 from yanxiu.orgs import idnumbers
+from yanxiu.projects.attendance_import import commit_activity_sheet, preview_activity_sheet
 from yanxiu.projects.models import ProjectState
-from yanxiu.projects.services import ProjectError, import_attendance
+from yanxiu.projects.services import ProjectError
 
 
 @pytest.fixture
@@ -28,6 +32,27 @@ def sheet(*lines):
 
 def present(activity):
     return set(activity.attendance.filter(attended=True).values_list("teacher_id", flat=True))
+
+
+@dataclass(frozen=True)
+class AttendanceImport:
+    """The sheet's job, and as the page reports it: who attended, each unusable row."""
+
+    job: ImportJob
+    marked: int
+    problems: list[tuple[int, str]]
+
+
+def import_attendance(activity, *, by, name, content) -> AttendanceImport:
+    """Preview the sheet, then commit it, as the activity page does."""
+    job = preview_activity_sheet(activity, SimpleUploadedFile(name, content), by=by)
+    if job.can_commit:
+        commit_activity_sheet(activity, job, by=by)
+    problems = [
+        (row.row_number, "；".join(e.message for e in row.errors))
+        for row in job.row_reports(Outcome.REJECTED)
+    ]
+    return AttendanceImport(job, len(present(activity)), problems)
 
 
 def test_listed_teachers_are_marked_present(activity, school_admin, staff):
@@ -66,15 +91,35 @@ def test_namesakes_are_told_apart_by_id_number(activity, school_admin, project):
 
 
 def test_a_sheet_without_a_name_column_is_refused(activity, school_admin):
-    with pytest.raises(ProjectError, match="姓名"):
-        import_attendance(activity, by=school_admin, name="签到.csv", content=sheet("学校", "x"))
+    job = import_attendance(
+        activity, by=school_admin, name="签到.csv", content=sheet("学校", "x")
+    ).job
+    assert not job.can_commit
+    assert "姓名" in job.file_errors[0].message
+
+
+def test_the_preview_marks_nobody(activity, school_admin, staff):
+    upload = SimpleUploadedFile("签到.csv", sheet("姓名", staff[0].name))
+    job = preview_activity_sheet(activity, upload, by=school_admin)
+    assert (job.valid_rows, present(activity)) == (1, set())
+
+
+def test_a_teacher_cannot_import_a_sheet(activity, staff):
+    upload = SimpleUploadedFile("签到.csv", sheet("姓名", staff[0].name))
+    with pytest.raises(ProjectError, match="本校管理员"):
+        preview_activity_sheet(activity, upload, by=UserFactory())
 
 
 def test_the_activity_page_imports_a_sheet(client, activity, school_admin, staff):
     upload = SimpleUploadedFile("签到.csv", sheet("姓名", staff[0].name))
-    response = login(client, school_admin).post(
+    preview = login(client, school_admin).post(
         reverse("projects:activity", args=[activity.pk]),
         {"import": "1", "sheet": upload},
         follow=True,
+    )
+    job = ImportJob.objects.get()
+    assert (preview.status_code, present(activity)) == (200, set())
+    response = client.post(
+        reverse("projects:sheet_commit", args=[activity.pk, job.pk]), follow=True
     )
     assert "1 人出勤" in response.content.decode()

@@ -8,6 +8,7 @@ from tests.conftest import login
 from tests.imports.files import table_file, temporary_media  # noqa: F401
 from tests.projects.factories import ProjectActivityFactory
 from tests.security.files import PDF, docx
+from yanxiu.imports.models import ImportJob
 from yanxiu.projects.models import FilePurpose, ProjectState
 
 pytestmark = pytest.mark.usefixtures("temporary_media")
@@ -53,4 +54,6 @@ def test_an_xlsx_sign_in_sheet_is_read(client, activity, school_admin, staff):
     login(client, school_admin).post(
         reverse("projects:activity", args=[activity.pk]), {"import": "1", "sheet": sheet}
     )
+    job = ImportJob.objects.get()
+    client.post(reverse("projects:sheet_commit", args=[activity.pk, job.pk]))
     assert activity.attendance.get(teacher=staff[0]).attended

@@ -22,7 +22,7 @@ from tests.imports.files import (
     xlsx_bomb,
 )
 from tests.imports.test_engine import SubjectImport
-from tests.orgs.roster_rows import roster_file, roster_row
+from tests.roster.rows import roster_file, roster_row
 from yanxiu.api.services import issue_token
 from yanxiu.imports.engine import (
     REPORT_PAGE_SIZE,
@@ -34,7 +34,7 @@ from yanxiu.imports.engine import (
 from yanxiu.imports.models import ImportJob
 from yanxiu.imports.tables import TooLarge, read_table
 from yanxiu.orgs.models import Subject, Teacher, User
-from yanxiu.orgs.roster import RosterImport
+from yanxiu.roster.importer import RosterImport
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("temporary_media")]
 

@@ -10,10 +10,10 @@ import pytest
 
 from tests.factories import TeacherFactory, UserFactory
 from tests.training.factories import CourseFactory, EnrollmentFactory, SessionFactory
+from tests.training.sheets import import_sheet
 from yanxiu.orgs import idnumbers
 from yanxiu.training.models import Attendance
 from yanxiu.training.services import TrainingError
-from yanxiu.training.services.sheets import import_sign_in_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -50,35 +50,33 @@ def sheet(learner, guesses: int) -> bytes:
 
 def test_an_organizer_may_try_a_few_numbers_of_nobody_admitted(learner, organizer):
     session = class_session(learner, organizer)
-    report = import_sign_in_sheet(session, by=organizer, name="签到.csv", content=sheet(learner, 3))
+    report = import_sheet(session, by=organizer, name="签到.csv", content=sheet(learner, 3))
     assert report.marked == 1
 
 
 def test_an_organizer_is_refused_a_sheet_of_guessed_numbers(learner, organizer):
     session = class_session(learner, organizer)
     with pytest.raises(TrainingError, match="身份证号过多"):
-        import_sign_in_sheet(session, by=organizer, name="签到.csv", content=sheet(learner, 4))
+        import_sheet(session, by=organizer, name="签到.csv", content=sheet(learner, 4))
     assert not Attendance.objects.filter(session=session).exists()
 
 
 def test_the_guesses_add_up_over_several_sheets(learner, organizer):
     session = class_session(learner, organizer)
-    import_sign_in_sheet(session, by=organizer, name="1.csv", content=sheet(learner, 2))
+    import_sheet(session, by=organizer, name="1.csv", content=sheet(learner, 2))
     with pytest.raises(TrainingError, match="身份证号过多"):
-        import_sign_in_sheet(session, by=organizer, name="2.csv", content=sheet(learner, 2))
+        import_sheet(session, by=organizer, name="2.csv", content=sheet(learner, 2))
 
 
 def test_the_refusal_does_not_say_which_number_was_wrong(learner, organizer):
     session = class_session(learner, organizer)
     with pytest.raises(TrainingError) as refused:
-        import_sign_in_sheet(session, by=organizer, name="签到.csv", content=sheet(learner, 4))
+        import_sheet(session, by=organizer, name="签到.csv", content=sheet(learner, 4))
     assert learner.name not in str(refused.value)
     assert "*" not in str(refused.value)
 
 
 def test_the_training_center_imports_a_sheet_with_many_strangers(learner, organizer, center_staff):
     session = class_session(learner, organizer)
-    report = import_sign_in_sheet(
-        session, by=center_staff, name="签到.csv", content=sheet(learner, 10)
-    )
+    report = import_sheet(session, by=center_staff, name="签到.csv", content=sheet(learner, 10))
     assert report.marked == 1

@@ -62,9 +62,10 @@ from yanxiu.orgs.models import (
     Zone,
     ZoneKind,
 )
-from yanxiu.orgs.roster import RosterImport
 from yanxiu.orgs.scoping import scope_of
 from yanxiu.orgs.selectors import org_summary, visible_teacher
+from yanxiu.orgs.sheets import import_job_list
+from yanxiu.roster.importer import RosterImport
 
 router = Router(tags=["orgs"])
 
@@ -592,7 +593,7 @@ def _roster_manager(request: HttpRequest) -> User:
 
 
 def _roster_job(user: User, job_id: int) -> ImportJob:
-    jobs = ImportJob.objects.visible_to(user).filter(kind=RosterImport.kind)
+    jobs = import_job_list(user, kind=RosterImport.kind)
     return get_object_or_404(jobs, pk=job_id)
 
 

@@ -32,19 +32,13 @@ from yanxiu.imports.tables import write_table
 from yanxiu.orgs import idnumbers
 from yanxiu.orgs.models import Teacher, User
 from yanxiu.orgs.scoping import scope_of
+from yanxiu.orgs.sheets import ID_NUMBER, TeacherMatcher, id_number_column
 
 LOOKUP_BATCH = 5000
 MAX_AMOUNT = Decimal("999999.99")
 
 # (teacher id, year, category, 来源, 日期): what makes two rows the same credit.
 RowKey = tuple[int, int, str, str, datetime.date]
-
-
-def parse_id_number(value: str) -> str:
-    try:
-        return idnumbers.normalize(value)
-    except idnumbers.InvalidIdNumber as exc:
-        raise CellError(str(exc)) from None
 
 
 def parse_amount(value: str) -> Decimal:
@@ -68,7 +62,7 @@ def parse_past_date(value: str) -> datetime.date:
 
 
 COLUMNS = (
-    Column("id_number", "身份证号", required=True, parser=parse_id_number),
+    id_number_column(required=True),
     Column("year", "年度", required=True, parser=parse_year),
     Column(
         "category",
@@ -114,14 +108,16 @@ class CreditImport(TableImport):
         return idnumbers.mask(id_number) if id_number else ""
 
     def check(self, rows: list[ParsedRow]) -> None:
-        teachers = self._teachers(idnumbers.digest(r.values["id_number"]) for r in rows)
+        teachers = TeacherMatcher(
+            self._teachers(idnumbers.digest(r.values["id_number"]) for r in rows),
+            not_listed=_("找不到该%(person)s的教师，或该教师不在您的管理范围内"),
+        )
         keyed: list[tuple[ParsedRow, RowKey]] = []
         first_row: dict[RowKey, int] = {}
         for row in rows:
             values = row.values
-            teacher = teachers.get(idnumbers.digest(values["id_number"]))
+            teacher = teachers.match(row)
             if teacher is None:
-                row.reject("身份证号", _("找不到该身份证号的教师，或该教师不在您的管理范围内"))
                 continue
             row.label = f"{teacher.name}（{teacher.id_number_masked}）"
             if not self._within_duties(row, teacher):
@@ -165,7 +161,7 @@ class CreditImport(TableImport):
         try:
             ensure_not_self(self.by, teacher.user_id, _("导入本行学时"), error=CellError)
         except CellError as exc:
-            row.reject("身份证号", str(exc))
+            row.reject(ID_NUMBER, str(exc))
             return False
         try:
             check_entry_amount(
@@ -185,15 +181,14 @@ class CreditImport(TableImport):
             self._policies[key] = rules_for(region_id, year)
         return self._policies[key]
 
-    def _teachers(self, digests: Iterable[str]) -> dict[str, Teacher]:
-        found: dict[str, Teacher] = {}
+    def _teachers(self, digests: Iterable[str]) -> list[Teacher]:
+        found: list[Teacher] = []
         pending = list(set(digests))
         visible = Teacher.objects.visible_to(self.by)
         for start in range(0, len(pending), LOOKUP_BATCH):
             batch = pending[start : start + LOOKUP_BATCH]
-            found.update(
-                (t.id_number_hash, t)
-                for t in visible.filter(id_number_hash__in=values_in(batch)).only(
+            found.extend(
+                visible.filter(id_number_hash__in=values_in(batch)).only(
                     "pk",
                     "name",
                     "id_number_hash",

@@ -22,11 +22,12 @@ from yanxiu.imports.engine import (
     commit_import,
     error_page,
     preview_import,
-    write_error_report,
 )
 from yanxiu.imports.forms import TableUploadForm
-from yanxiu.imports.models import ImportJob, ImportJobQuerySet
+from yanxiu.imports.models import ImportJobQuerySet
 from yanxiu.imports.tables import CONTENT_TYPES, WRITE_FORMATS
+from yanxiu.imports.views import error_workbook
+from yanxiu.orgs.sheets import import_job_list
 
 RECENT_JOBS = 10
 
@@ -37,7 +38,7 @@ def _require_certifier(request: AuthedHttpRequest) -> None:
 
 
 def _jobs(request: AuthedHttpRequest) -> ImportJobQuerySet:
-    return ImportJob.objects.visible_to(request.user).filter(kind=CreditImport.kind)
+    return import_job_list(request.user, kind=CreditImport.kind)
 
 
 def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
@@ -88,9 +89,7 @@ def commit_job(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def error_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_certifier(request)
     job = get_object_or_404(_jobs(request).exclude(file=""), pk=pk)
-    out = io.BytesIO()
-    write_error_report(job, out)
-    return _download(out.getvalue(), _("学时导入错误报告"), "xlsx")
+    return error_workbook(job, _("学时导入错误报告"))
 
 
 @login_required

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
 from django.core.management.base import CommandError, OutputWrapper
 from django.utils.translation import gettext as _
 
 from yanxiu.imports.engine import ImportFailed, TableImport, preview_import, run_import
 from yanxiu.imports.models import ImportJob
-from yanxiu.orgs.models import User
 
 
 def import_file(
-    importer: TableImport, file: Path, *, by: User | None, dry_run: bool, out: OutputWrapper
+    importer: TableImport,
+    file: Path,
+    *,
+    by: AbstractBaseUser | None,
+    dry_run: bool,
+    out: OutputWrapper,
 ) -> ImportJob:
     """Preview (dry run) or import ``file``; print the report; CommandError(1) on rejected rows."""
     if not file.is_file():
@@ -51,6 +56,10 @@ def report_text(job: ImportJob) -> str:
             )
         )
         for e in job.errors()
+    ]
+    lines += [
+        "\t".join((_("第%(row)d行") % {"row": w.row_number}, w.column, _("请核对：") + w.message))
+        for w in job.warnings
     ]
     counts = {
         "name": job.original_name,

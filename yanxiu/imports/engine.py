@@ -11,6 +11,8 @@ database, and a ``write`` that stores the valid rows. The engine does the rest:
 - ``run_import`` does both in one pass, for the command line.
 
 Re-importing a file whose rows are already stored reports every row unchanged.
+The engine knows nothing of organizations: each import brings its own matching (people
+imports take theirs from the organizations' ``sheets`` module) and the pages their own scope.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, transaction
@@ -34,7 +37,6 @@ from yanxiu.core.errors import DomainError
 from yanxiu.imports.models import COMMITTABLE, ImportJob, Outcome, RowError
 from yanxiu.imports.parsers import CellError, Parser, text
 from yanxiu.imports.tables import Table, UnreadableFile, read_table, write_table
-from yanxiu.orgs.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ LEFT_OUT = gettext_lazy("有错误（错误过多，未逐条记录；请先改�
 # A report is kept with its job and read on every view of it. The reader bounds the rows
 # (IMPORT_MAX_ROWS); these bound what is kept of each, and how many rows keep their errors.
 REPORTED_ERROR_ROWS = 10_000
+REPORTED_WARNINGS = 10_000
 ERRORS_PER_ROW = 5
 FILE_ERRORS = 100
 MESSAGE_CHARS = 200
@@ -68,6 +71,8 @@ class Column:
     aliases: tuple[str | Alias, ...] = ()
     required: bool = False
     parser: Parser = text
+    # A doubt about a parsed value that does not stop the row (an unlikely age, say).
+    warn: Callable[[Any], str | None] | None = None
 
     def headers(self) -> Iterator[tuple[str, Parser]]:
         yield self.header, self.parser
@@ -89,6 +94,7 @@ class ParsedRow:
     number: int
     values: dict[str, Any]
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     outcome: str = ""
     label: str = ""
     plan: Any = None
@@ -104,8 +110,10 @@ class ParsedRow:
 class TableImport(ABC):
     """What a domain import knows: its columns, how to check rows and how to write them."""
 
-    kind: ClassVar[str]
+    kind: str
     columns: ClassVar[tuple[Column, ...]]
+    # The uploaded file's name, set by the engine before the rows are checked.
+    file_name: str = ""
 
     @property
     def org_path(self) -> str:
@@ -115,6 +123,13 @@ class TableImport(ABC):
     def label(self, row: ParsedRow) -> str:
         """How the report names a row (e.g. the person's name)."""
         return str(row.values.get(self.columns[0].key) or "")
+
+    def header_error(self, keys: set[str]) -> str | None:
+        """Why the columns found (by key) cannot make an import, beyond a missing required one.
+
+        For an import that needs one column or another (an ID number, or name and school).
+        """
+        return None
 
     @abstractmethod
     def check(self, rows: list[ParsedRow]) -> None:
@@ -189,12 +204,16 @@ def _clean_header(title: str) -> str:
 def parse_rows(importer: TableImport, table: Table) -> Evaluation:
     """Parse every non-blank row's cells; report unreadable and missing required cells."""
     matched, file_errors = match_header(table.header, importer.columns)
+    header_error = importer.header_error({column.key for column, _parser in matched.values()})
+    if header_error:
+        file_errors.append(("", header_error))
     rows: list[ParsedRow] = []
     if file_errors:
         # Without the required columns no row can be read; report the file, not each row.
         return Evaluation(rows, file_errors)
     cells_to_read = [
-        (index, column.key, column.header, parser) for index, (column, parser) in matched.items()
+        (index, column.key, column.header, parser, column.warn)
+        for index, (column, parser) in matched.items()
     ]
     required = [(column.key, column.header) for column in importer.columns if column.required]
     for offset, cells in enumerate(table.rows):
@@ -203,7 +222,7 @@ def parse_rows(importer: TableImport, table: Table) -> Evaluation:
         row = ParsedRow(number=table.first_row_number + offset, values={})
         values = row.values
         width = len(cells)
-        for index, key, header, parser in cells_to_read:
+        for index, key, header, parser, warn in cells_to_read:
             raw = cells[index] if index < width else ""
             if not raw:
                 values[key] = None
@@ -213,6 +232,9 @@ def parse_rows(importer: TableImport, table: Table) -> Evaluation:
             except CellError as exc:
                 values[key] = None
                 row.reject(header, str(exc))
+                continue
+            if warn is not None and (doubt := warn(values[key])):
+                row.warnings.append(RowError(row.number, header, doubt))
         for key, header in required:
             if values.get(key) is None and not _has_error(row, header):
                 row.reject(header, _("“%(column)s”不能为空") % {"column": header})
@@ -236,20 +258,22 @@ def evaluate(importer: TableImport, table: Table) -> Evaluation:
     return evaluation
 
 
-def preview_import(importer: TableImport, upload: File[Any], *, by: User | None) -> ImportJob:
+def preview_import(
+    importer: TableImport, upload: File[Any], *, by: AbstractBaseUser | None
+) -> ImportJob:
     """Keep the file and record what importing it would do, writing nothing else."""
     return run_import(importer, upload, by=by, commit=False)
 
 
 def run_import(
-    importer: TableImport, upload: File[Any], *, by: User | None, commit: bool
+    importer: TableImport, upload: File[Any], *, by: AbstractBaseUser | None, commit: bool
 ) -> ImportJob:
     """Keep the file, check every row, and (if ``commit``) write the valid rows."""
     name = upload.name or "upload"
     job = ImportJob(
         kind=importer.kind,
         original_name=name.rsplit("/", 1)[-1],
-        created_by=by,
+        created_by_id=by.pk if by is not None else None,
         org_path=importer.org_path,
     )
     job.file.save(job.original_name, upload, save=False)
@@ -259,7 +283,16 @@ def run_import(
         # No record points at the kept file (a busy database, say): do not leave it behind.
         job.file.delete(save=False)
         raise
-    return _process(job, importer, commit=commit)
+    try:
+        return _process(job, importer, commit=commit)
+    except ImportFailed:
+        raise
+    except Exception:
+        # The import refused the file outright (or the database was busy) before recording
+        # anything: neither the job nor the file stays behind.
+        job.file.delete(save=False)
+        job.delete()
+        raise
 
 
 def commit_import(job: ImportJob, importer: TableImport) -> ImportJob:
@@ -270,6 +303,7 @@ def commit_import(job: ImportJob, importer: TableImport) -> ImportJob:
 
 
 def _process(job: ImportJob, importer: TableImport, *, commit: bool) -> ImportJob:
+    importer.file_name = job.original_name
     try:
         with job.file.open("rb") as source:
             evaluation = evaluate(importer, read_table(source, job.original_name))
@@ -335,6 +369,13 @@ def _record(job: ImportJob, evaluation: Evaluation) -> None:
     }
     if detailed < job.rejected_rows:
         job.report["errors_left_out"] = job.rejected_rows - detailed
+    warnings = [
+        [w.row_number, w.column[:LABEL_CHARS], w.message[:MESSAGE_CHARS]]
+        for row in evaluation.rows
+        for w in row.warnings
+    ]
+    if warnings:
+        job.report["warnings"] = warnings[:REPORTED_WARNINGS]
 
 
 def error_page(job: ImportJob, number: str | None) -> Page[RowError]:

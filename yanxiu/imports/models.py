@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Protocol, Self
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yanxiu.core.uploads import PrivateFileField
-from yanxiu.orgs.scoping import REGION_ROLES, Scope, ScopedQuerySet, path_q, scope_of
 
 
 class Outcome(models.TextChoices):
@@ -43,13 +41,30 @@ class RowReport:
     errors: tuple[RowError, ...]
 
 
-class ImportJobQuerySet(ScopedQuerySet["ImportJob"]):
-    def visible_to(self, user: Any) -> Self:
-        """Region staff see their region's jobs; everyone sees the jobs they started."""
-        visible = super().visible_to(user)
-        if isinstance(user, AnonymousUser) or user is None or scope_of(user).is_superuser:
-            return visible
-        return visible | self.filter(created_by=user)
+class ImportScope(Protocol):
+    """Whose import records someone reads; the caller's scoping provides it
+    (the organizations' ``Scope`` is one), so the engine knows nothing of organizations."""
+
+    @property
+    def is_superuser(self) -> bool: ...
+
+    @property
+    def import_paths(self) -> tuple[str, ...]:
+        """The subtrees (``org_path`` prefixes) whose every import record they read."""
+        ...
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def visible_in(self, scope: ImportScope, *, user_id: int | None) -> Self:
+        """The jobs under the scope's import paths, and the jobs ``user_id`` started."""
+        if scope.is_superuser:
+            return self
+        visible = Q(pk__in=[])
+        for path in scope.import_paths:
+            visible |= Q(org_path__startswith=path)
+        if user_id is not None:
+            visible |= Q(created_by_id=user_id)
+        return self.filter(visible)
 
 
 class ImportJob(models.Model):
@@ -80,7 +95,8 @@ class ImportJob(models.Model):
     updated_rows = models.PositiveIntegerField(_("更新"), default=0)
     unchanged_rows = models.PositiveIntegerField(_("无变化"), default=0)
     # {"file_errors": [[column, message]], "rows": [[row, outcome, label, [[column, message]]]],
-    #  "failure": message}: lists rather than objects keep a 100,000-row report small.
+    #  "warnings": [[row, column, message]], "failure": message}: lists rather than objects
+    #  keep a 100,000-row report small.
     report = models.JSONField(_("报告"), default=dict, blank=True)
     # The part of the organization the importer acted for; region staff see jobs below theirs.
     org_path = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -105,16 +121,18 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
 
-    @classmethod
-    def visibility(cls, scope: Scope) -> Q:
-        if not scope.roles.intersection(REGION_ROLES):
-            return Q(pk__in=[])
-        return path_q(scope.manage_paths)
-
     @property
     def file_errors(self) -> list[RowError]:
         return [
             RowError(1, column, message) for column, message in self.report.get("file_errors", [])
+        ]
+
+    @property
+    def warnings(self) -> list[RowError]:
+        """Doubts about rows that were not refused (an unlikely age …), to check by hand."""
+        return [
+            RowError(number, column, message)
+            for number, column, message in self.report.get("warnings", [])
         ]
 
     @property

@@ -1,5 +1,11 @@
 """National ID numbers (居民身份证号, GB 11643-1999): checking, masking and protection at rest.
 
+``normalize`` is the one parser: 18 characters with the GB 11643 check digit, a real
+province in the first two digits, a birth date that exists and is not in the future.
+The 2023 foreigners' permanent residence number (外国人永久居留身份证号) has the same
+shape and check digit but starts with 9: its province (of the issuing authority) is in
+digits 2–3 and its birth date, like a resident's, in digits 7–14.
+
 The number itself is never stored in clear: a keyed hash serves look-ups and
 uniqueness, a Fernet ciphertext serves exports to those allowed, and a mask
 (3302**********123X) is what roster managers' screens show. Everyone else sees the
@@ -16,12 +22,31 @@ from functools import cache
 
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yanxiu.core.errors import DomainError
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
+# The provinces (GB/T 2260), Taiwan, Hong Kong and Macao, and 83 for Taiwan residents' permits.
+PROVINCES = frozenset(
+    {
+        *range(11, 16),
+        *range(21, 24),
+        *range(31, 38),
+        *range(41, 47),
+        *range(50, 55),
+        *range(61, 66),
+        71,
+        81,
+        82,
+        83,
+    }
+)
+FOREIGN_RESIDENT_MARK = "9"
+# Ages outside these bounds are possible on a roster but rare for a serving teacher: warned.
+SERVING_AGES = (18, 70)
 # The digits every viewer may see: the city part of the area code, as public as the county.
 AREA_PREFIX_DIGITS = 4
 
@@ -38,9 +63,13 @@ def check_char(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
-def normalize(raw: str) -> str:
+def normalize(raw: str, *, today: datetime.date | None = None) -> str:
     """Validate and canonicalize an ID number (upper-case X, no spaces)."""
     value = (raw or "").strip().replace(" ", "").upper()
+    if "E+" in value:
+        raise InvalidIdNumber(
+            _("身份证号被 Excel 存成了数字，后几位已丢失；请将该列设为文本格式后重新填写")
+        )
     if len(value) != 18:
         raise InvalidIdNumber(_("身份证号应为18位"))
     if (
@@ -49,17 +78,44 @@ def normalize(raw: str) -> str:
         or not (value[17].isdigit() or value[17] == "X")
     ):
         raise InvalidIdNumber(_("身份证号只能包含数字，最后一位可以是X"))
+    if province_code(value) not in PROVINCES:
+        raise InvalidIdNumber(_("身份证号的前两位不是有效的省份代码"))
     try:
-        birth_date(value)
+        born = birth_date(value)
     except ValueError as exc:
         raise InvalidIdNumber(_("身份证号中的出生日期无效")) from exc
+    if born > (today or timezone.localdate()):
+        raise InvalidIdNumber(_("身份证号中的出生日期晚于今天"))
     if check_char(value[:17]) != value[17]:
         raise InvalidIdNumber(_("身份证号校验位错误"))
     return value
 
 
+def province_code(value: str) -> int:
+    """The province digits: the first two, or the two after a foreign resident's 9."""
+    if value.startswith(FOREIGN_RESIDENT_MARK):
+        return int(value[1:3])
+    return int(value[:2])
+
+
 def birth_date(value: str) -> datetime.date:
+    """Digits 7–14 (YYYYMMDD), for residents and foreign permanent residents alike."""
     return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+
+
+def age_warning(value: str, *, today: datetime.date | None = None) -> str | None:
+    """Why a valid number's holder is unlikely to be a serving teacher (their age), or None."""
+    today = today or timezone.localdate()
+    born = birth_date(value)
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    youngest, oldest = SERVING_AGES
+    if youngest <= age <= oldest:
+        return None
+    return _("按身份证号，此人%(age)d岁，不在教师的常见年龄（%(min)d–%(max)d岁）内，请核对") % {
+        "age": age,
+        "min": youngest,
+        "max": oldest,
+    }
 
 
 def gender_code(value: str) -> str:

@@ -58,6 +58,11 @@ class Scope:
     def has_role(self, *roles: Role) -> bool:
         return self.is_superuser or bool(self.roles.intersection(roles))
 
+    @property
+    def import_paths(self) -> tuple[str, ...]:
+        """Region staff read every import record in the subtrees they manage (``ImportScope``)."""
+        return self.manage_paths if self.roles.intersection(REGION_ROLES) else ()
+
 
 ANONYMOUS = Scope()
 _CACHE_ATTR = "_yanxiu_scope"

@@ -23,9 +23,7 @@ certified the project; a participant who earned nothing gets no entry.
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -41,10 +39,7 @@ from yanxiu.core.duties import ensure_not_self
 from yanxiu.core.errors import DomainError
 from yanxiu.credits.models import CreditEntry, Unit
 from yanxiu.credits.services import CreditError, post_credit
-from yanxiu.imports.parsers import CellError, parse_bool
-from yanxiu.imports.tables import UnreadableFile, read_table
 from yanxiu.notifications.services import notify
-from yanxiu.orgs import idnumbers
 from yanxiu.orgs.models import Region, Role, School, Teacher, User
 from yanxiu.orgs.selectors import users_holding
 from yanxiu.projects.models import (
@@ -500,101 +495,6 @@ def mark_attendance(activity: ProjectActivity, *, by: User, attended: Iterable[T
         raise ProjectError(_("只能为本活动的参加者登记出勤。"))
     activity.attendance.update(attended=False)
     return activity.attendance.filter(teacher_id__in=present).update(attended=True)
-
-
-NAME_HEADERS = frozenset({"姓名", "教师", "教师姓名"})
-ID_HEADERS = frozenset({"身份证号", "身份证", "身份证号码"})
-PRESENT_HEADERS = frozenset({"出勤", "是否出勤", "签到"})
-
-
-@dataclass
-class AttendanceImport:
-    """What a sign-in sheet import did: how many were marked, and each row it could not use."""
-
-    marked: int = 0
-    problems: list[tuple[int, str]] = field(default_factory=list)
-
-
-def import_attendance(
-    activity: ProjectActivity, *, by: User, name: str, content: bytes
-) -> AttendanceImport:
-    """Mark attendance from a sign-in sheet (.xlsx/.csv: 姓名 or 身份证号, optional 出勤).
-
-    A listed teacher attended unless their 出勤 cell says otherwise. Every row is
-    reported; a bad row never stops the good ones; importing the same sheet again
-    changes nothing.
-    """
-    project = _locked(activity.project)
-    _require(by, "projects.record_activity", project, _("只有本校管理员可以登记本校活动的考勤。"))
-    if project.state not in RUNNING_STATES:
-        raise _refuse_state(project, _("修改考勤"))
-    try:
-        table = read_table(io.BytesIO(content), name)
-    except UnreadableFile as exc:
-        raise ProjectError(str(exc)) from exc
-    columns = {h.replace(" ", ""): i for i, h in enumerate(table.header)}
-    name_col = next((columns[h] for h in NAME_HEADERS if h in columns), None)
-    id_col = next((columns[h] for h in ID_HEADERS if h in columns), None)
-    present_col = next((columns[h] for h in PRESENT_HEADERS if h in columns), None)
-    if name_col is None and id_col is None:
-        raise ProjectError(_("签到表需要“姓名”或“身份证号”列。"))
-    expected = list(
-        Teacher.objects.filter(pk__in=activity.attendance.values("teacher_id")).only(
-            "pk", "name", "id_number_hash"
-        )
-    )
-    by_hash = {t.id_number_hash: t.pk for t in expected}
-    by_name: dict[str, list[int]] = {}
-    for t in expected:
-        by_name.setdefault(t.name, []).append(t.pk)
-    report = AttendanceImport()
-    marks: dict[int, bool] = {}
-    for line, row in enumerate(table.rows, start=table.first_row_number):
-        if not any(row):
-            continue
-        try:
-            teacher_id = _sheet_teacher(row, name_col, id_col, by_hash, by_name)
-            present = (
-                parse_bool(row[present_col])
-                if present_col is not None and present_col < len(row) and row[present_col]
-                else True
-            )
-        except (CellError, ProjectError) as exc:
-            report.problems.append((line, str(exc)))
-            continue
-        marks[teacher_id] = present
-    with transaction.atomic():
-        for present in (True, False):
-            ids = [pk for pk, value in marks.items() if value is present]
-            activity.attendance.filter(teacher_id__in=ids).update(attended=present)
-    report.marked = sum(marks.values())
-    return report
-
-
-def _sheet_teacher(
-    row: list[str],
-    name_col: int | None,
-    id_col: int | None,
-    by_hash: dict[str, int],
-    by_name: dict[str, list[int]],
-) -> int:
-    def cell(col: int | None) -> str:
-        return row[col].strip() if col is not None and col < len(row) else ""
-
-    if cell(id_col):
-        try:
-            digest = idnumbers.digest(idnumbers.normalize(cell(id_col)))
-        except idnumbers.InvalidIdNumber as exc:
-            raise ProjectError(str(exc)) from exc
-        if digest not in by_hash:
-            raise ProjectError(_("此身份证号的教师不是本活动的参加者"))
-        return by_hash[digest]
-    matches = by_name.get(cell(name_col), [])
-    if not matches:
-        raise ProjectError(_("“%(name)s”不是本活动的参加者") % {"name": cell(name_col)})
-    if len(matches) > 1:
-        raise ProjectError(_("有多位教师名为“%(name)s”，请填写身份证号") % {"name": cell(name_col)})
-    return matches[0]
 
 
 def add_file(

@@ -25,6 +25,17 @@ urlpatterns = [
     path("<int:pk>/activities/new/", views.activity_create, name="activity_create"),
     path("<int:pk>/activities/type-notice/", views.type_notice, name="type_notice"),
     path("activities/<int:pk>/", views.activity_detail, name="activity"),
+    path("activities/<int:pk>/sheets/<int:job_pk>/", views.sheet_job, name="sheet_job"),
+    path(
+        "activities/<int:pk>/sheets/<int:job_pk>/commit/",
+        views.sheet_commit,
+        name="sheet_commit",
+    ),
+    path(
+        "activities/<int:pk>/sheets/<int:job_pk>/errors.xlsx",
+        views.sheet_errors,
+        name="sheet_errors",
+    ),
     path("<int:pk>/evidence/", views.evidence_submit, name="evidence"),
     path("<int:pk>/certify/", views.project_certify, name="certify"),
     path("files/<int:pk>/", views.project_file, name="file"),

@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,10 +31,13 @@ from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import id_param, year_param
 from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credits.models import CreditEntry
+from yanxiu.imports.engine import ImportFailed, error_page
+from yanxiu.imports.models import ImportJob
 from yanxiu.imports.tables import write_table
+from yanxiu.imports.views import error_workbook
 from yanxiu.orgs.models import Region, School, User
 from yanxiu.orgs.scoping import scope_of
-from yanxiu.projects import forms, selectors, services
+from yanxiu.projects import attendance_import, forms, selectors, services
 from yanxiu.projects.models import (
     RUNNING_STATES,
     ActivityType,
@@ -422,23 +426,6 @@ def activity_create(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/activity_form.html", context)
 
 
-def _import_sheet(
-    request: AuthedHttpRequest, activity: ProjectActivity, sheet: UploadedFile
-) -> None:
-    try:
-        report = services.import_attendance(
-            activity, by=request.user, name=sheet.name or "", content=sheet.read()
-        )
-    except services.ProjectError as exc:
-        messages.error(request, str(exc))
-        return
-    messages.success(request, _("签到表已导入，%(n)s 人出勤。") % {"n": report.marked})
-    for line, problem in report.problems:
-        messages.error(
-            request, _("第 %(line)s 行：%(problem)s") % {"line": line, "problem": problem}
-        )
-
-
 @login_required
 def type_notice(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The HTMX fragment under the activity type: whether this type will earn credit."""
@@ -488,8 +475,14 @@ def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("projects:activity", pk=pk)
         if "import" in request.POST and sheet_form.is_valid():
-            _import_sheet(request, activity, sheet_form.cleaned_data["sheet"])
-            return redirect("projects:activity", pk=pk)
+            try:
+                job = attendance_import.preview_activity_sheet(
+                    activity, sheet_form.cleaned_data["sheet"], by=request.user
+                )
+            except services.ProjectError as exc:
+                messages.error(request, str(exc))
+                return redirect("projects:activity", pk=pk)
+            return redirect("projects:sheet_job", pk, job.pk)
         if "upload" in request.POST and material_form.is_valid():
             uploads = material_form.cleaned_data["materials"]
             _attempt(
@@ -513,6 +506,59 @@ def activity_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "sheet_form": sheet_form,
     }
     return render(request, "projects/activity_detail.html", context)
+
+
+def _activity(request: AuthedHttpRequest, pk: int) -> ProjectActivity:
+    return get_object_or_404(
+        ProjectActivity.objects.visible_to(request.user).select_related("project"), pk=pk
+    )
+
+
+def _sheet_job(
+    request: AuthedHttpRequest, pk: int, job_pk: int
+) -> tuple[ProjectActivity, ImportJob]:
+    activity = _activity(request, pk)
+    jobs = attendance_import.sheet_jobs(activity, request.user)
+    return activity, get_object_or_404(jobs, pk=job_pk)
+
+
+@login_required
+def sheet_job(request: AuthedHttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    """An activity sign-in sheet's preview (each row's participant or error) or its result."""
+    activity, job = _sheet_job(request, pk, job_pk)
+    return render(
+        request,
+        "imports/job_page.html",
+        {
+            "title": _("导入签到表"),
+            "job": job,
+            "errors": error_page(job, request.GET.get("page")),
+            "back_url": reverse("projects:activity", args=[activity.pk]),
+            "commit_url": reverse("projects:sheet_commit", args=[activity.pk, job.pk]),
+            "errors_url": reverse("projects:sheet_errors", args=[activity.pk, job.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sheet_commit(request: AuthedHttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    activity, job = _sheet_job(request, pk, job_pk)
+    try:
+        attendance_import.commit_activity_sheet(activity, job, by=request.user)
+    except (ImportFailed, services.ProjectError) as exc:
+        messages.error(request, str(exc))
+    else:
+        attended = activity.attendance.filter(attended=True).count()
+        messages.success(request, _("签到表已导入，%(n)s 人出勤。") % {"n": attended})
+    return redirect("projects:sheet_job", pk, job.pk)
+
+
+@login_required
+def sheet_errors(request: AuthedHttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    """The rejected rows as uploaded, with what is wrong, to correct and upload again."""
+    job = _sheet_job(request, pk, job_pk)[1]
+    return error_workbook(job, _("签到表错误报告"))
 
 
 @login_required

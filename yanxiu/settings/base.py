@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "yanxiu.credits",
     "yanxiu.certificates",
     "yanxiu.credit_imports",
+    "yanxiu.roster",
     "yanxiu.training",
     "yanxiu.notifications",
     "yanxiu.projects",

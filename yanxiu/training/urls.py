@@ -19,6 +19,13 @@ urlpatterns = [
     path("mine/", views.my_enrollments, name="my_enrollments"),
     path("sessions/<int:pk>/code/", views.session_code, name="session_code"),
     path("sessions/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
+    path("sessions/<int:pk>/sheets/<int:job_pk>/", views.sheet_job, name="sheet_job"),
+    path("sessions/<int:pk>/sheets/<int:job_pk>/commit/", views.sheet_commit, name="sheet_commit"),
+    path(
+        "sessions/<int:pk>/sheets/<int:job_pk>/errors.xlsx",
+        views.sheet_errors,
+        name="sheet_errors",
+    ),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("requests/", views.request_list, name="requests"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),

@@ -23,9 +23,12 @@ from django.views.decorators.http import require_POST
 
 from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import id_filter, month_param, year_param, year_problem
+from yanxiu.imports.engine import ImportFailed, error_page
+from yanxiu.imports.models import ImportJob
+from yanxiu.imports.views import error_workbook
 from yanxiu.orgs.models import Role, School, Stage, Subject, Teacher
 from yanxiu.orgs.scoping import scope_of
-from yanxiu.training import codes, selectors
+from yanxiu.training import codes, selectors, sheet_import
 from yanxiu.training.forms import (
     AnswerForm,
     CommentForm,
@@ -59,7 +62,6 @@ from yanxiu.training.services.enrollment import (
     reject_enrollment,
     withdraw_enrollment,
 )
-from yanxiu.training.services.sheets import import_sign_in_sheet
 from yanxiu.training.services.sign_in import (
     session_for_code,
     session_for_link,
@@ -365,18 +367,18 @@ def _sign(teacher: Teacher, form: SignInForm, action: str | None) -> str:
 @login_required
 def session_attendance(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = _session(request, pk)
-    report = None
     sheet_form = SheetForm()
     if request.method == "POST" and "sheet" in request.FILES:
         sheet_form = SheetForm(request.POST, request.FILES)
         if sheet_form.is_valid():
-            upload = sheet_form.cleaned_data["sheet"]
             try:
-                report = import_sign_in_sheet(
-                    session, by=request.user, name=upload.name, content=upload.read()
+                job = sheet_import.preview_sign_in_sheet(
+                    session, sheet_form.cleaned_data["sheet"], by=request.user
                 )
             except TrainingError as exc:
                 messages.error(request, str(exc))
+            else:
+                return redirect("training:sheet_job", pk, job.pk)
     elif request.method == "POST":
         form = ManualAttendanceForm(request.POST)
         if form.is_valid():
@@ -404,9 +406,49 @@ def session_attendance(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "roster": selectors.session_roster(session),
             "sheet_form": sheet_form,
-            "report": report,
         },
     )
+
+
+def _sheet_job(request: AuthedHttpRequest, pk: int, job_pk: int) -> tuple[Session, ImportJob]:
+    session = _session(request, pk)
+    return session, get_object_or_404(sheet_import.sheet_jobs(session, request.user), pk=job_pk)
+
+
+@login_required
+def sheet_job(request: AuthedHttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    """A sign-in sheet's preview (each row's learner or error) or its result."""
+    session, job = _sheet_job(request, pk, job_pk)
+    return render(
+        request,
+        "imports/job_page.html",
+        {
+            "title": _("导入纸质签到表"),
+            "job": job,
+            "errors": error_page(job, request.GET.get("page")),
+            "back_url": reverse("training:session_attendance", args=[session.pk]),
+            "commit_url": reverse("training:sheet_commit", args=[session.pk, job.pk]),
+            "errors_url": reverse("training:sheet_errors", args=[session.pk, job.pk]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sheet_commit(request: AuthedHttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    session, job = _sheet_job(request, pk, job_pk)
+    try:
+        sheet_import.commit_sign_in_sheet(session, job, by=request.user)
+    except (ImportFailed, TrainingError) as exc:
+        messages.error(request, str(exc))
+    return redirect("training:sheet_job", pk, job.pk)
+
+
+@login_required
+def sheet_errors(request: AuthedHttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    """The rejected rows as uploaded, with what is wrong, to correct and upload again."""
+    job = _sheet_job(request, pk, job_pk)[1]
+    return error_workbook(job, _("签到表错误报告"))
 
 
 # ---------------------------------------------------------------- course requests

@@ -32,7 +32,8 @@ from yanxiu.imports.engine import (
 from yanxiu.imports.forms import TableUploadForm
 from yanxiu.imports.models import ImportJob, ImportJobQuerySet
 from yanxiu.imports.tables import CONTENT_TYPES, WRITE_FORMATS
-from yanxiu.orgs.roster import RosterImport, export_roster, write_template
+from yanxiu.orgs.sheets import import_job_list
+from yanxiu.roster.importer import RosterImport, export_roster, write_template
 
 RECENT_JOBS = 10
 
@@ -47,16 +48,14 @@ def _is_htmx(request: AuthedHttpRequest) -> bool:
 
 
 def _roster_jobs(request: AuthedHttpRequest) -> ImportJobQuerySet:
-    return ImportJob.objects.visible_to(request.user).filter(kind=RosterImport.kind)
+    return import_job_list(request.user, kind=RosterImport.kind)
 
 
 def _job_response(request: AuthedHttpRequest, job: ImportJob) -> HttpResponse:
     url = reverse("roster:job", args=[job.pk])
     if not _is_htmx(request):
         return redirect(url)
-    response = render(
-        request, "orgs/_roster_job.html", {**_job_context(request, job), "partial": True}
-    )
+    response = render(request, "roster/_job.html", {**_job_context(request, job), "partial": True})
     response["HX-Push-Url"] = url
     return response
 
@@ -76,16 +75,16 @@ def import_page(request: AuthedHttpRequest) -> HttpResponse:
             )
             return _job_response(request, job)
         if _is_htmx(request):
-            return render(request, "orgs/_roster_upload_errors.html", {"form": form})
+            return render(request, "roster/_upload_errors.html", {"form": form})
     jobs = _roster_jobs(request).select_related("created_by").defer("report")[:RECENT_JOBS]
-    return render(request, "orgs/roster_import.html", {"form": form, "jobs": jobs})
+    return render(request, "roster/import.html", {"form": form, "jobs": jobs})
 
 
 @login_required
 def job_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_roster_manager(request)
     job = get_object_or_404(_roster_jobs(request), pk=pk)
-    return render(request, "orgs/roster_job.html", _job_context(request, job))
+    return render(request, "roster/job.html", _job_context(request, job))
 
 
 @login_required

@@ -6,13 +6,13 @@ from django.urls import reverse
 from tests.conftest import login
 from tests.factories import SchoolFactory, TeacherFactory, UserFactory, grant
 from tests.imports.files import temporary_media  # noqa: F401
-from tests.orgs.roster_rows import new_id_number, roster_file, roster_row
 from tests.queries import assert_constant_queries
+from tests.roster.rows import new_id_number, roster_file, roster_row
 from yanxiu.imports.models import ImportJob
 from yanxiu.imports.tables import read_table
 from yanxiu.orgs import idnumbers
 from yanxiu.orgs.models import Teacher
-from yanxiu.orgs.roster import HEADERS
+from yanxiu.roster.importer import HEADERS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("temporary_media")]
 

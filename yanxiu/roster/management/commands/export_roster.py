@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from yanxiu.imports.tables import UnreadableFile, file_format
 from yanxiu.orgs.models import School
-from yanxiu.orgs.roster import export_roster
+from yanxiu.roster.importer import export_roster
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.imports.files import table_file
 from yanxiu.orgs import idnumbers
 from yanxiu.orgs.models import School
-from yanxiu.orgs.roster import HEADERS
+from yanxiu.roster.importer import HEADERS
 
 _sequence = itertools.count(101, 2)
 

@@ -1,15 +1,17 @@
+import datetime
 import io
 
 import pytest
 
 from tests.factories import SchoolFactory, TeacherFactory, UserFactory, grant
 from tests.imports.files import gbk_csv, table_file, temporary_media  # noqa: F401
-from tests.orgs.roster_rows import new_id_number, roster_file, roster_row
+from tests.roster.rows import new_id_number, roster_file, roster_row
 from yanxiu.imports.engine import commit_import, preview_import, run_import
 from yanxiu.imports.models import ImportJob
 from yanxiu.orgs import idnumbers
 from yanxiu.orgs.models import Subject, Teacher, TeacherPosting
-from yanxiu.orgs.roster import RosterImport, export_roster
+from yanxiu.orgs.sheets import import_job_list
+from yanxiu.roster.importer import RosterImport, export_roster
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("temporary_media")]
 
@@ -268,10 +270,23 @@ def test_school_admin_sees_their_own_jobs_only(school, school_admin):
     imported([roster_row(school)], by=school_admin, commit=False)
     other = UserFactory()
     grant(other, "school_admin", school=school)
-    assert ImportJob.objects.visible_to(school_admin).count() == 1
-    assert ImportJob.objects.visible_to(other).count() == 0
+    assert import_job_list(school_admin, kind="roster").count() == 1
+    assert import_job_list(other, kind="roster").count() == 0
 
 
 def test_region_staff_see_the_jobs_of_their_region(school, school_admin, bureau_admin):
     imported([roster_row(school)], by=school_admin, commit=False)
-    assert ImportJob.objects.visible_to(bureau_admin).count() == 1
+    assert import_job_list(bureau_admin, kind="roster").count() == 1
+
+
+def test_an_age_unlikely_for_a_teacher_is_warned_and_the_row_still_imported(school):
+    number = idnumbers.compose("330302", datetime.date(1950, 6, 1), 11)
+    row = roster_row(school, 身份证号=number, 出生日期="1950-06-01", 参加工作年份="1972")
+    job = imported([row])
+    assert (job.created_rows, job.rejected_rows) == (1, 0)
+    assert [(w.row_number, w.column) for w in job.warnings] == [(2, "身份证号")]
+    assert "岁" in job.warnings[0].message
+
+
+def test_a_serving_teachers_age_raises_no_warning(school):
+    assert imported([roster_row(school)]).warnings == []

@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import pytest
@@ -6,8 +7,9 @@ from django.core.management.base import CommandError
 
 from tests.factories import SchoolFactory, TeacherFactory
 from tests.imports.files import temporary_media  # noqa: F401
-from tests.orgs.roster_rows import roster_file, roster_row
+from tests.roster.rows import roster_file, roster_row
 from yanxiu.imports.tables import read_table
+from yanxiu.orgs import idnumbers
 from yanxiu.orgs.models import Teacher
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("temporary_media")]
@@ -41,6 +43,14 @@ def test_clean_dry_run_exits_0_and_writes_nothing(tmp_path, school):
     output = run("import_roster", str(roster_on_disk(tmp_path, [roster_row(school)])), "--dry-run")
     assert "共 1 行，有效 1 行，错误 0 行；新增 1" in output
     assert not Teacher.objects.exists()
+
+
+def test_a_warned_row_is_printed_and_still_imported(tmp_path, school):
+    number = idnumbers.compose("330302", datetime.date(1950, 6, 1), 11)
+    row = roster_row(school, 身份证号=number, 出生日期="1950-06-01", 参加工作年份="1972")
+    output = run("import_roster", str(roster_on_disk(tmp_path, [row])))
+    assert "第2行\t身份证号\t请核对：" in output
+    assert Teacher.objects.count() == 1
 
 
 def test_import_writes_the_rows(tmp_path, school):

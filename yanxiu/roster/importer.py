@@ -61,19 +61,9 @@ from yanxiu.orgs.models import (
 )
 from yanxiu.orgs.scoping import Scope, scope_of
 from yanxiu.orgs.services import teaching_since_problem, transfer_teacher
+from yanxiu.orgs.sheets import id_number_column, name_column, school_column
 
 LOOKUP_BATCH = 5000
-
-
-def parse_id_number(value: str) -> str:
-    if "E+" in value.upper():
-        raise CellError(
-            _("身份证号被 Excel 存成了数字，后几位已丢失；请将该列设为文本格式后重新填写")
-        )
-    try:
-        return idnumbers.normalize(value)
-    except idnumbers.InvalidIdNumber as exc:
-        raise CellError(str(exc)) from None
 
 
 def parse_years_teaching(value: str) -> int:
@@ -92,18 +82,12 @@ def parse_subjects(value: str) -> list[str]:
 # Headers are the file format, not UI text: they stay Chinese in every UI language
 # so that any exported file imports again.
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "姓名", required=True, parser=max_length(32)),
-    Column(
-        "id_number",
-        "身份证号",
-        aliases=("身份证号码", "身份证", "证件号码"),
-        required=True,
-        parser=parse_id_number,
-    ),
+    name_column(required=True),
+    id_number_column(required=True),
     Column("gender", "性别", parser=choice_parser(Gender, {"男性": "M", "女性": "F"})),
     Column("birth_date", "出生日期", parser=parse_date),
     Column("school_code", "学校代码"),
-    Column("school", "学校", aliases=("学校名称", "所在学校", "单位"), required=True),
+    school_column(required=True),
     Column("stage", "学段", aliases=("任教学段",), parser=choice_parser(Stage)),
     Column("subjects", "学科", aliases=("任教学科",), parser=parse_subjects),
     Column(

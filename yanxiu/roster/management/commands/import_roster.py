@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from yanxiu.imports.cli import import_file
 from yanxiu.orgs.models import User
-from yanxiu.orgs.roster import RosterImport
+from yanxiu.roster.importer import RosterImport
 
 
 class Command(BaseCommand):
