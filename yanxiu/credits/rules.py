@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
-
+from yanxiu.core import permissions as rules
 from yanxiu.orgs.scoping import SUBTREE_READERS, scope_of
 
 # Certifying a manual entry or a reversal is the training center's and the bureau's job.

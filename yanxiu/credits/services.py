@@ -287,7 +287,7 @@ def recompute_totals(year: int) -> int:
             """,
             [year],
         )
-        changed = cursor.rowcount
+        changed: int = cursor.rowcount
         insert = f"""
             INSERT INTO {table} (teacher_id, year, category, hours, credits)
             SELECT teacher_id, %s, category, hours, credits

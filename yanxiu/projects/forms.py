@@ -45,14 +45,14 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class TeacherChoiceField(forms.ModelMultipleChoiceField):
+class TeacherChoiceField(forms.ModelMultipleChoiceField[Teacher]):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 
 
-class SchoolPlanForm(forms.ModelForm):
+class SchoolPlanForm(forms.ModelForm[SchoolPlan]):
     class Meta:
         model = SchoolPlan
         fields = ["goals", "content", "schedule", "measures", "planned_hours"]
@@ -71,7 +71,7 @@ class PlanWindowForm(forms.Form):
     closes_on = forms.DateField(label=_("截止日期"), widget=DATE)
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(forms.ModelForm[SchoolProject]):
     """A self-chosen project's application; participants come from teachers or whole groups."""
 
     participants = TeacherChoiceField(
@@ -141,7 +141,7 @@ def school_teachers(school: School) -> QuerySet[Teacher, Any]:
     return Teacher.objects.filter(school=school, is_active=True).order_by("name", "pk")
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(forms.ModelForm[ProjectActivity]):
     """An activity with who was expected, who attended, and its materials."""
 
     participants = TeacherChoiceField(
@@ -240,7 +240,7 @@ class CertifyForm(forms.Form):
     )
 
 
-class DesignatedContentForm(forms.ModelForm):
+class DesignatedContentForm(forms.ModelForm[DesignatedContent]):
     schools = forms.ModelMultipleChoiceField(
         queryset=School.objects.none(),
         label=_("下达学校"),

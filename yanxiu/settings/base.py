@@ -6,7 +6,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import django_stubs_ext
 from csp.constants import SELF, UNSAFE_INLINE
+
+# Django's classes that are generic in django-stubs (ModelAdmin[Course], ModelForm[Zone] …)
+# take their type arguments at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"

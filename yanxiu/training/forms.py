@@ -20,7 +20,7 @@ from yanxiu.training.models import (
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(forms.ModelForm[Course]):
     stages = forms.MultipleChoiceField(
         label=_("适用学段"),
         choices=Stage.choices,
@@ -88,7 +88,7 @@ class CourseForm(forms.ModelForm):
         return data
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(forms.ModelForm[Session]):
     class Meta:
         model = Session
         fields = ["title", "starts_at", "ends_at", "location", "teacher_name"]
@@ -107,7 +107,7 @@ class SessionForm(forms.ModelForm):
         return data
 
 
-class CourseRequestForm(forms.ModelForm):
+class CourseRequestForm(forms.ModelForm[CourseRequest]):
     class Meta:
         model = CourseRequest
         fields = ["kind", "course", "title", "details"]
