@@ -25,7 +25,7 @@ class ForcedChangePasswordForm(AdminPasswordChangeForm[models.User]):
 @admin.register(models.User)
 class UserAdmin(BaseUserAdmin[models.User]):
     fieldsets = (
-        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]  # django-stubs: fieldsets may be None
         ("研修", {"fields": ("full_name", "must_change_password")}),
     )
     list_display = ("username", "full_name", "is_staff", "is_superuser", "must_change_password")

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.forms import limit_choices
 from yanxiu.imports.forms import check_spreadsheet
 from yanxiu.orgs.models import Ownership, Stage
 from yanxiu.training.models import (
@@ -115,7 +116,9 @@ class CourseRequestForm(forms.ModelForm[CourseRequest]):
 
     def __init__(self, *args: Any, courses: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = courses if courses is not None else Course.objects.none()  # type: ignore[attr-defined]
+        limit_choices(
+            self.fields["course"], courses if courses is not None else Course.objects.none()
+        )
         self.fields["kind"].initial = CourseRequestKind.ADD
 
 
