@@ -96,12 +96,12 @@ def test_a_teacher_reads_a_page_on_the_clock_until_it_is_read(page):
 
 
 def test_a_school_admin_sees_the_monthly_record_with_its_chart(phone_page, school, school_admin):
-    import datetime
+    from django.utils import timezone
 
     from yanxiu.learning.models import StudyDay
 
     teacher = TeacherFactory(school=school, name="张老师")
-    StudyDay.objects.create(teacher=teacher, date=datetime.date.today(), counted_seconds=7200)
+    StudyDay.objects.create(teacher=teacher, date=timezone.localdate(), counted_seconds=7200)
     log_in(phone_page, "school_admin")
     phone_page.goto("/learning/participation/")
     assert "张老师" in phone_page.locator("table").inner_text()

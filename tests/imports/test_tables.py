@@ -49,7 +49,8 @@ def test_broken_excel_file_is_refused_in_chinese():
     [
         (2010.0, "2010"),
         (1.5, "1.5"),
-        (datetime.datetime(1985, 3, 14), "1985-03-14"),
+        # A spreadsheet's date cell has no time zone: it reads as a naive datetime.
+        (datetime.datetime(1985, 3, 14), "1985-03-14"),  # noqa: DTZ001
         (datetime.date(1985, 3, 14), "1985-03-14"),
         ("  张三\u3000", "张三"),
         (None, ""),
@@ -69,9 +70,9 @@ def test_excel_number_and_date_cells_become_plain_text():
     sheet = workbook.add_worksheet()
     sheet.write_row(0, 0, ["参加工作年份", "出生日期"])
     sheet.write_number(1, 0, 2010)
-    sheet.write_datetime(
-        1, 1, datetime.datetime(1985, 3, 14), workbook.add_format({"num_format": "yyyy-mm-dd"})
-    )
+    # Excel stores dates without a time zone; xlsxwriter refuses an aware datetime.
+    birth = datetime.datetime(1985, 3, 14)  # noqa: DTZ001
+    sheet.write_datetime(1, 1, birth, workbook.add_format({"num_format": "yyyy-mm-dd"}))
     workbook.close()
     assert read_back(out.getvalue(), "t.xlsx")[1] == [["2010", "1985-03-14"]]
 

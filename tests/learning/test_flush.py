@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from io import StringIO
 
 import pytest
@@ -162,7 +163,7 @@ def test_the_flush_loop_spreads_each_flush_over_its_period(monkeypatch):
         raise Stop
 
     monkeypatch.setattr(command, "flush_study", flush)
-    monkeypatch.setattr(command.time, "sleep", sleep)
+    monkeypatch.setattr(time, "sleep", sleep)
     with pytest.raises(Stop):
         call_command("flush_study", every=60, stdout=StringIO())
     assert spreads == [60]

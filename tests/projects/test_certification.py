@@ -19,7 +19,7 @@ from yanxiu.projects.services import (
     submit_evidence,
 )
 
-START = timezone.make_aware(datetime.datetime(2026, 10, 9, 14, 0))
+START = datetime.datetime(2026, 10, 9, 14, 0, tzinfo=timezone.get_current_timezone())
 
 
 def activity_data(**overrides):

@@ -41,7 +41,6 @@ from yanxiu.certificates.models import IssuedDocument
 from yanxiu.core.params import MIN_YEAR, max_year
 from yanxiu.demo.management.commands.demo import DEMO_EXTRAS
 from yanxiu.demo.orgs import create_region, demo_teacher_login, plan_region
-from yanxiu.learning.models import Course as OnlineCourse
 from yanxiu.orgs.models import (
     Role,
     RoleAssignment,
@@ -52,6 +51,7 @@ from yanxiu.orgs.models import (
     Zone,
 )
 from yanxiu.projects.models import SchoolProject
+from yanxiu.training.models import Course as OnlineCourse
 from yanxiu.training.models import Enrollment
 
 pytestmark = pytest.mark.django_db

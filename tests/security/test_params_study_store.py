@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from io import StringIO
 from typing import Any
 
@@ -153,7 +154,7 @@ def test_the_flush_loop_logs_a_failure_and_flushes_again(
         return FlushResult(learners=2, sessions=3)
 
     monkeypatch.setattr(flush_study, "flush_study", flaky)
-    monkeypatch.setattr(flush_study.time, "sleep", lambda _seconds: None)
+    monkeypatch.setattr(time, "sleep", lambda _seconds: None)
     out = StringIO()
     with caplog.at_level(logging.ERROR), pytest.raises(_Stop):
         call_command("flush_study", "--every", "60", stdout=out)

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import SchoolFactory, TeacherFactory, UserFactory, grant
 from tests.imports.files import table_bytes, table_file, temporary_media  # noqa: F401
@@ -77,7 +78,7 @@ def test_a_teacher_cannot_read_the_roster_file_a_bureau_admin_uploaded(
 ):
     assert teacher.user is not None
     reader = as_user(teacher.user)
-    guessed = f"/media/imports/{datetime.date.today():%Y/%m}/教师名册.xlsx"
+    guessed = f"/media/imports/{timezone.localdate():%Y/%m}/教师名册.xlsx"
 
     assert reader.get(guessed).status_code == 404
     assert reader.get(f"/media/{roster_upload.file.name}").status_code == 404

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import IO, Any
 
-import filetype  # type: ignore[import-untyped]
+import filetype
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models

@@ -93,7 +93,7 @@ def _signed_redirect(
     file: FieldFile, key: str, content_type: str, disposition: str
 ) -> HttpResponseRedirect:
     expiry = getattr(settings, "UPLOAD_URL_EXPIRY_SECONDS", DEFAULT_EXPIRY_SECONDS)
-    url = file.storage.url(  # type: ignore[call-arg]
+    url = file.storage.url(  # type: ignore[call-arg]  # S3Storage.url takes these arguments
         key,
         parameters={"ResponseContentType": content_type, "ResponseContentDisposition": disposition},
         expire=expiry,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import rules
-
+from yanxiu.core import permissions as rules
 from yanxiu.credits.rules import certifies_for
 from yanxiu.imports.rules import ran_import
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from yanxiu.credits import models
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Changes go through the services (reversals, new policy versions), never the admin."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

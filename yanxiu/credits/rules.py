@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
-
+from yanxiu.core import permissions as rules
 from yanxiu.orgs.models import Role
 from yanxiu.orgs.scoping import SUBTREE_READERS, scope_of
 

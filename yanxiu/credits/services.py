@@ -233,6 +233,7 @@ def _add_to_totals(entry: CreditEntry) -> None:
     One upsert (PostgreSQL and SQLite alike) is race-free without a savepoint.
     """
     hours, credits = (entry.amount, 0) if entry.unit == Unit.HOUR else (0, entry.amount)
+    # SQL names the tables from the models' _meta; every value is a parameter.
     table = TeacherYearTotal._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -242,7 +243,7 @@ def _add_to_totals(entry: CreditEntry) -> None:
             ON CONFLICT (teacher_id, year, category) DO UPDATE
             SET hours = {table}.hours + excluded.hours,
                 credits = {table}.credits + excluded.credits
-            """,
+            """,  # noqa: S608
             [entry.teacher_id, entry.year, entry.category, hours, credits],
         )
 
@@ -259,12 +260,13 @@ def recompute_totals(year: int) -> int:
     times cheaper than adding millions of rows to the index one by one; meanwhile the
     summary is locked, so reports and postings wait for the build to commit.
     """
+    # SQL names the tables from the models' _meta; every value is a parameter.
     table = TeacherYearTotal._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Lets the GROUP BY of a province's ledger hash in memory instead of spilling.
             cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE year = %s)", [year])
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE year = %s)", [year])  # noqa: S608
         had_rows = bool(cursor.fetchone()[0])
         cursor.execute(
             f"""
@@ -283,7 +285,7 @@ def recompute_totals(year: int) -> int:
             ) t ON t.teacher_id = s.teacher_id AND t.category = s.category
             WHERE s.teacher_id IS NULL OR t.teacher_id IS NULL
                OR s.hours <> t.hours OR s.credits <> t.credits
-            """,
+            """,  # noqa: S608
             [Unit.HOUR.value, Unit.CREDIT.value, year, year],
         )
         cursor.execute(
@@ -292,15 +294,15 @@ def recompute_totals(year: int) -> int:
                 SELECT 1 FROM recompute_changes c WHERE c.hours IS NULL
                 AND c.teacher_id = {table}.teacher_id AND c.category = {table}.category
             )
-            """,
+            """,  # noqa: S608
             [year],
         )
-        changed = cursor.rowcount
+        changed: int = cursor.rowcount
         insert = f"""
             INSERT INTO {table} (teacher_id, year, category, hours, credits)
             SELECT teacher_id, %s, category, hours, credits
             FROM recompute_changes WHERE hours IS NOT NULL
-        """
+        """  # noqa: S608
         if had_rows:
             insert += """ON CONFLICT (teacher_id, year, category) DO UPDATE
                 SET hours = excluded.hours, credits = excluded.credits"""

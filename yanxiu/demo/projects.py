@@ -80,7 +80,9 @@ def create_demo_projects(
 
 def _plan(school: School, today: datetime.date, admin: User) -> SchoolPlan:
     # Written as submitted in the September window, whatever day the demo is made on.
-    submitted_at = timezone.make_aware(datetime.datetime(today.year, 9, 20, 10, 0))
+    submitted_at = datetime.datetime(
+        today.year, 9, 20, 10, 0, tzinfo=timezone.get_current_timezone()
+    )
     return SchoolPlan.objects.create(
         school=school,
         year=today.year,

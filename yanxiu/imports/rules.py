@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
+from yanxiu.core import permissions as rules
 
 
 @rules.predicate

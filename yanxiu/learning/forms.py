@@ -18,7 +18,7 @@ CHOICES_PER_QUESTION = 4
 DURATION_SLACK_SECONDS = 1
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(forms.ModelForm[CourseUnit]):
     class Meta:
         model = CourseUnit
         fields = [
@@ -128,7 +128,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class StudyLimitsForm(forms.ModelForm):
+class StudyLimitsForm(forms.ModelForm[StudyLimits]):
     """The region's study-time limits; the model's validators bound each value."""
 
     class Meta:

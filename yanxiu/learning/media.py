@@ -12,7 +12,7 @@ from django.core.files import File
 from pymediainfo import MediaInfo
 
 
-def video_seconds(file: File) -> int | None:
+def video_seconds(file: File[bytes]) -> int | None:
     """The video's length in whole seconds (rounded up), or None if the file does not say
     (not a video, or a recording that never wrote its length, as browsers' MediaRecorder
     WebM files do)."""

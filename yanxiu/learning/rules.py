@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
-
+from yanxiu.core import permissions as rules
 from yanxiu.learning.models import CourseUnit
 from yanxiu.learning.services import studyable_units
 from yanxiu.orgs.rules import acts_for_region

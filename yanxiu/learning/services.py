@@ -300,6 +300,7 @@ def _upsert_rising(
     Totals only grow, so when two flushes of one learner race (the periodic one and the
     one a finished video triggers), an older snapshot cannot overwrite a newer total.
     """
+    # The SQL names only the model's table and columns, quoted; every value is a parameter.
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
     columns = [*keys, *rising, *replaced]
@@ -313,7 +314,7 @@ def _upsert_rising(
         for start in range(0, len(rows), UPSERT_CHUNK):
             chunk = rows[start : start + UPSERT_CHUNK]
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "
+                f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "  # noqa: S608
                 f"VALUES {', '.join([row_sql] * len(chunk))} "
                 f"ON CONFLICT ({', '.join(q(c) for c in keys)}) DO UPDATE SET {', '.join(updates)}",
                 [row[c] for row in chunk for c in columns],

@@ -188,7 +188,8 @@ def question_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 def _month(raw: str | None) -> datetime.date:
     try:
-        return datetime.datetime.strptime(raw or "", "%Y-%m").date()
+        # Only the calendar month is kept, so the parsed value needs no time zone.
+        return datetime.datetime.strptime(raw or "", "%Y-%m").date()  # noqa: DTZ007
     except ValueError:
         return timezone.localdate().replace(day=1)
 

@@ -6,6 +6,6 @@ from yanxiu.notifications.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(admin.ModelAdmin[Notification]):
     list_display = ("recipient", "title", "created_at", "read_at")
     raw_id_fields = ("recipient",)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.forms import limit_choices
 from yanxiu.orgs.models import (
     Departure,
     Group,
@@ -44,7 +45,7 @@ class SchoolForm(forms.ModelForm[School]):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["zone"].queryset = Zone.objects.visible_to(user)  # type: ignore[attr-defined]
+        limit_choices(self.fields["zone"], Zone.objects.visible_to(user))
 
 
 class HonourForm(forms.Form):
@@ -86,10 +87,13 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
         # Any school of the region: a school admin sends a teacher to a school they cannot read.
-        self.fields["to_school"].queryset = (  # type: ignore[attr-defined]
-            School.objects.filter(is_active=True, region_id=teacher.region_id)
-            .exclude(pk=teacher.school_id)
-            .order_by("code")
+        limit_choices(
+            self.fields["to_school"],
+            (
+                School.objects.filter(is_active=True, region_id=teacher.region_id)
+                .exclude(pk=teacher.school_id)
+                .order_by("code")
+            ),
         )
 
 
@@ -111,8 +115,8 @@ class GroupForm(forms.ModelForm[Group]):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = School.objects.visible_to(user)  # type: ignore[attr-defined]
-        self.fields["zone"].queryset = Zone.objects.visible_to(user)  # type: ignore[attr-defined]
+        limit_choices(self.fields["school"], School.objects.visible_to(user))
+        limit_choices(self.fields["zone"], Zone.objects.visible_to(user))
         self.fields["school"].help_text = _("留空表示跨校研修组（片区或全区）")
 
 
@@ -121,7 +125,7 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teacher"].queryset = candidates  # type: ignore[attr-defined]
+        limit_choices(self.fields["teacher"], candidates)
 
 
 class GroupChoiceField(forms.ModelChoiceField[Group]):
@@ -142,9 +146,9 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["zone"].queryset = Zone.objects.visible_to(user)  # type: ignore[attr-defined]
-        self.fields["school"].queryset = School.objects.visible_to(user)  # type: ignore[attr-defined]
-        self.fields["group"].queryset = grantable_groups(user)  # type: ignore[attr-defined]
+        limit_choices(self.fields["zone"], Zone.objects.visible_to(user))
+        limit_choices(self.fields["school"], School.objects.visible_to(user))
+        limit_choices(self.fields["group"], grantable_groups(user))
         self.fields["group"].help_text = _("校内研修组的组长也可在研修组页面设置")
 
     def clean_username(self) -> User:

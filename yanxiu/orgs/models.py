@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yanxiu.core.audit import register as register_audited
-from yanxiu.orgs.roles import Role
+from yanxiu.orgs.roles import Role as Role  # re-exported: imported along with the models
 from yanxiu.orgs.scoping import Scope, ScopedQuerySet, path_q
 
 YOUNG_TEACHER_MAX_YEARS = 5

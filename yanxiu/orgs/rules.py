@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
-
+from yanxiu.core import permissions as rules
 from yanxiu.imports.rules import ran_import
 from yanxiu.orgs.models import Role
 from yanxiu.orgs.scoping import REGION_ROLES, scope_of

@@ -5,7 +5,7 @@ from django.contrib import admin
 from yanxiu.projects import models
 
 
-class EventInline(admin.TabularInline):
+class EventInline(admin.TabularInline[models.ProjectEvent, models.SchoolProject]):
     model = models.ProjectEvent
     extra = 0
     can_delete = False
@@ -13,7 +13,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(models.SchoolProject)
-class SchoolProjectAdmin(admin.ModelAdmin):
+class SchoolProjectAdmin(admin.ModelAdmin[models.SchoolProject]):
     list_display = ("theme", "school", "year", "kind", "state")
     list_filter = ("year", "state", "kind")
     search_fields = ("theme", "school__name")
@@ -23,17 +23,17 @@ class SchoolProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.SchoolPlan)
-class SchoolPlanAdmin(admin.ModelAdmin):
+class SchoolPlanAdmin(admin.ModelAdmin[models.SchoolPlan]):
     list_display = ("school", "year", "state", "principal_name", "submitted_at")
     list_filter = ("year", "state")
     raw_id_fields = ("school", "principal_confirmed_by")
 
 
 @admin.register(models.PlanWindow)
-class PlanWindowAdmin(admin.ModelAdmin):
+class PlanWindowAdmin(admin.ModelAdmin[models.PlanWindow]):
     list_display = ("region", "year", "opens_on", "closes_on")
 
 
 @admin.register(models.DesignatedContent)
-class DesignatedContentAdmin(admin.ModelAdmin):
+class DesignatedContentAdmin(admin.ModelAdmin[models.DesignatedContent]):
     list_display = ("title", "region", "year", "hours", "credit_value")

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.forms import limit_choices
 from yanxiu.core.uploads import PROJECT_FILES, FileTypeValidator
 from yanxiu.imports.forms import check_spreadsheet
 from yanxiu.orgs.models import Group, School, SchoolKind, Teacher
@@ -45,14 +46,14 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class TeacherChoiceField(forms.ModelMultipleChoiceField):
+class TeacherChoiceField(forms.ModelMultipleChoiceField[Teacher]):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 
 
-class SchoolPlanForm(forms.ModelForm):
+class SchoolPlanForm(forms.ModelForm[SchoolPlan]):
     class Meta:
         model = SchoolPlan
         fields = ["goals", "content", "schedule", "measures", "planned_hours"]
@@ -71,7 +72,7 @@ class PlanWindowForm(forms.Form):
     closes_on = forms.DateField(label=_("截止日期"), widget=DATE)
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(forms.ModelForm[SchoolProject]):
     """A self-chosen project's application; participants come from teachers or whole groups."""
 
     participants = TeacherChoiceField(
@@ -108,13 +109,16 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args: Any, school: School, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         teachers = school_teachers(school)
-        self.fields["leader"].queryset = teachers  # type: ignore[attr-defined]
-        self.fields["participants"].queryset = teachers  # type: ignore[attr-defined]
+        limit_choices(self.fields["leader"], teachers)
+        limit_choices(self.fields["participants"], teachers)
         # Cross-school groups count too; only their members from this school are added.
-        self.fields["groups"].queryset = (  # type: ignore[attr-defined]
-            Group.objects.filter(Q(school=school) | Q(memberships__teacher__school=school))
-            .distinct()
-            .order_by("name", "pk")
+        limit_choices(
+            self.fields["groups"],
+            (
+                Group.objects.filter(Q(school=school) | Q(memberships__teacher__school=school))
+                .distinct()
+                .order_by("name", "pk")
+            ),
         )
         if self.instance.pk:
             self.fields["participants"].initial = list(
@@ -141,7 +145,7 @@ def school_teachers(school: School) -> QuerySet[Teacher, Any]:
     return Teacher.objects.filter(school=school, is_active=True).order_by("name", "pk")
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(forms.ModelForm[ProjectActivity]):
     """An activity with who was expected, who attended, and its materials."""
 
     participants = TeacherChoiceField(
@@ -174,10 +178,10 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args: Any, project: SchoolProject, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = project.participants.order_by("name", "pk")
-        self.fields["participants"].queryset = members  # type: ignore[attr-defined]
+        limit_choices(self.fields["participants"], members)
         self.fields["participants"].help_text = _("不选则为全部参训教师")
-        self.fields["attended"].queryset = members  # type: ignore[attr-defined]
-        self.fields["organizer"].queryset = school_teachers(project.school)  # type: ignore[attr-defined]
+        limit_choices(self.fields["attended"], members)
+        limit_choices(self.fields["organizer"], school_teachers(project.school))
         # Say at once, while the type is being chosen, whether it will earn credit.
         self.fields["activity_type"].widget.attrs.update(
             {
@@ -196,7 +200,7 @@ class AttendanceForm(forms.Form):
         expected = Teacher.objects.filter(pk__in=activity.attendance.values("teacher_id")).order_by(
             "name", "pk"
         )
-        self.fields["attended"].queryset = expected  # type: ignore[attr-defined]
+        limit_choices(self.fields["attended"], expected)
         self.fields["attended"].required = False
         self.fields["attended"].initial = list(
             activity.attendance.filter(attended=True).values_list("teacher_id", flat=True)
@@ -240,7 +244,7 @@ class CertifyForm(forms.Form):
     )
 
 
-class DesignatedContentForm(forms.ModelForm):
+class DesignatedContentForm(forms.ModelForm[DesignatedContent]):
     schools = forms.ModelMultipleChoiceField(
         queryset=School.objects.none(),
         label=_("下达学校"),
@@ -256,6 +260,6 @@ class DesignatedContentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, schools: QuerySet[School, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["schools"].queryset = schools.filter(  # type: ignore[attr-defined]
-            kind=SchoolKind.SCHOOL, is_active=True
+        limit_choices(
+            self.fields["schools"], schools.filter(kind=SchoolKind.SCHOOL, is_active=True)
         )

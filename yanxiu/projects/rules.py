@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
-
+from yanxiu.core import permissions as rules
 from yanxiu.orgs.models import Role
 from yanxiu.orgs.scoping import scope_of
 

@@ -624,6 +624,7 @@ def designated_list(request: AuthedHttpRequest) -> HttpResponse:
         content.region = region
         content.created_by = request.user
         content.save()
+        # form.fields is typed as plain Fields; "schools" is a ModelMultipleChoiceField.
         targets = form.cleaned_data["schools"] or form.fields["schools"].queryset  # type: ignore[attr-defined]
         _attempt(
             request,

@@ -74,6 +74,7 @@ def parse_years_teaching(value: str) -> int:
 def parse_subjects(value: str) -> list[str]:
     names = parse_list(value)
     for name in names:
+        # The stubs type max_length as int | None; Subject.name is a CharField with one.
         if len(name) > Subject._meta.get_field("name").max_length:  # type: ignore[operator]
             raise CellError(_("学科名称“%(name)s”太长") % {"name": name})
     return names

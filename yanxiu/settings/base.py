@@ -6,12 +6,18 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import django_stubs_ext
 from csp.constants import SELF, UNSAFE_INLINE
+
+# Django's classes that are generic in django-stubs (ModelAdmin[Course], ModelForm[Zone] …)
+# take their type arguments at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-SECRET_KEY = "insecure-demo-key-change-me"
+# The demo's keys: production.py reads both from the environment.
+SECRET_KEY = "insecure-demo-key-change-me"  # noqa: S105
 # Key that protects national ID numbers at rest (Fernet, url-safe base64 of 32 bytes).
 # Production reads it from YANXIU_ID_KEY; losing it makes stored ID numbers unreadable.
 ID_NUMBER_KEY = "ZGVtby1rZXktZm9yLWlkLW51bWJlcnMtMzItYnl0ZXM="

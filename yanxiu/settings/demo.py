@@ -1,7 +1,7 @@
 """The one-command demo: SQLite in var/, the product's own error pages, tasks run immediately."""
 
-from .base import *  # noqa: F403
-from .base import SQLITE_OPTIONS, VAR_DIR
+from yanxiu.settings.base import *  # noqa: F403
+from yanxiu.settings.base import SQLITE_OPTIONS, VAR_DIR
 
 # Visitors see the product's Chinese 403/404/500 pages, never Django's debug page (which
 # lists every URL pattern and, on an error, the settings).

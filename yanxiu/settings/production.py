@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from botocore.config import Config
 
-from .base import *  # noqa: F403
-from .base import csp_directives
+from yanxiu.settings.base import *  # noqa: F403
+from yanxiu.settings.base import csp_directives
 
 DEBUG = False
 SECRET_KEY = os.environ["YANXIU_SECRET_KEY"]

@@ -7,8 +7,8 @@ several runs on one machine do not collide.
 import os
 from typing import Any
 
-from .base import *  # noqa: F403
-from .base import SQLITE_OPTIONS, VAR_DIR
+from yanxiu.settings.base import *  # noqa: F403
+from yanxiu.settings.base import SQLITE_OPTIONS, VAR_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yanxiu.core.forms import limit_choices
 from yanxiu.imports.forms import check_spreadsheet
 from yanxiu.orgs.models import Ownership, Stage
 from yanxiu.training.models import (
@@ -20,7 +21,7 @@ from yanxiu.training.models import (
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(forms.ModelForm[Course]):
     stages = forms.MultipleChoiceField(
         label=_("适用学段"),
         choices=Stage.choices,
@@ -88,7 +89,7 @@ class CourseForm(forms.ModelForm):
         return data
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(forms.ModelForm[Session]):
     class Meta:
         model = Session
         fields = ["title", "starts_at", "ends_at", "location", "teacher_name"]
@@ -107,7 +108,7 @@ class SessionForm(forms.ModelForm):
         return data
 
 
-class CourseRequestForm(forms.ModelForm):
+class CourseRequestForm(forms.ModelForm[CourseRequest]):
     class Meta:
         model = CourseRequest
         fields = ["kind", "course", "title", "details"]
@@ -115,7 +116,9 @@ class CourseRequestForm(forms.ModelForm):
 
     def __init__(self, *args: Any, courses: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = courses if courses is not None else Course.objects.none()  # type: ignore[attr-defined]
+        limit_choices(
+            self.fields["course"], courses if courses is not None else Course.objects.none()
+        )
         self.fields["kind"].initial = CourseRequestKind.ADD
 
 

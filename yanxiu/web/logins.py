@@ -17,10 +17,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from axes.attempts import get_cool_off_threshold  # type: ignore[import-untyped]
-from axes.handlers.database import AxesDatabaseHandler  # type: ignore[import-untyped]
-from axes.helpers import get_cool_off, get_failure_limit  # type: ignore[import-untyped]
-from axes.models import AccessAttempt  # type: ignore[import-untyped]
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max, QuerySet, Sum
@@ -66,7 +66,7 @@ class LoginAttempts(AxesDatabaseHandler):
             attempt_time__gte=get_cool_off_threshold(request),
         ).aggregate(n=Sum("failures_since_start"))["n"]
         if (by_address or 0) >= settings.LOGIN_FAILURES_PER_ADDRESS:
-            return max(failures, get_failure_limit(request, credentials))
+            return max(failures, int(get_failure_limit(request, credentials)))
         return failures
 
 

@@ -74,5 +74,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        # The view is login-only, so request.user is a User, never AnonymousUser.
         context["forced"] = self.request.user.must_change_password  # type: ignore[union-attr]
         return context
