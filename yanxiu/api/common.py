@@ -16,5 +16,6 @@ PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 def caller(request: HttpRequest) -> User:
     """The authenticated user, whether by token or by session."""
+    # ninja's authentication sets request.auth; HttpRequest's stubs do not declare it.
     user: User = request.auth  # type: ignore[attr-defined]
     return user

@@ -56,6 +56,7 @@ class OkOut(Schema):
 
 
 def _learner(request: HttpRequest) -> passes.LearnerRef:
+    # ninja's authentication sets request.auth; HttpRequest's stubs do not declare it.
     caller: User | passes.Learner = request.auth  # type: ignore[attr-defined]
     if isinstance(caller, passes.Learner):
         return caller

@@ -1,13 +1,15 @@
-"""What every import's pages share: the error workbook as a download."""
+"""What every import's pages share: the preview page and the error workbook as a download."""
 
 from __future__ import annotations
 
 import io
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django_stubs_ext import StrOrPromise
 
-from yanxiu.imports.engine import write_error_report
+from yanxiu.imports.engine import error_page, write_error_report
 from yanxiu.imports.models import ImportJob
 from yanxiu.imports.tables import CONTENT_TYPES
 
@@ -26,3 +28,28 @@ def error_workbook(job: ImportJob, name: str) -> HttpResponse:
         content_disposition_header(True, f"{name}.xlsx") or "attachment"
     )
     return response
+
+
+def job_page(
+    request: HttpRequest,
+    job: ImportJob,
+    *,
+    title: StrOrPromise,
+    back_url: str,
+    commit_url: str,
+    errors_url: str,
+) -> HttpResponse:
+    """A job's preview (each row's match or error, a page of errors at a time) or its result,
+    with the buttons to commit it, download its errors and go back."""
+    return render(
+        request,
+        "imports/job_page.html",
+        {
+            "title": title,
+            "job": job,
+            "errors": error_page(job, request.GET.get("page")),
+            "back_url": back_url,
+            "commit_url": commit_url,
+            "errors_url": errors_url,
+        },
+    )

@@ -31,10 +31,10 @@ from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import id_param, year_param
 from yanxiu.core.uploads_serving import serve_upload
 from yanxiu.credits.models import CreditEntry
-from yanxiu.imports.engine import ImportFailed, error_page
+from yanxiu.imports.engine import ImportFailed
 from yanxiu.imports.models import ImportJob
 from yanxiu.imports.tables import write_table
-from yanxiu.imports.views import error_workbook
+from yanxiu.imports.views import error_workbook, job_page
 from yanxiu.orgs.models import Region, School, User
 from yanxiu.orgs.scoping import scope_of
 from yanxiu.projects import attendance_import, forms, selectors, services
@@ -526,17 +526,13 @@ def _sheet_job(
 def sheet_job(request: AuthedHttpRequest, pk: int, job_pk: int) -> HttpResponse:
     """An activity sign-in sheet's preview (each row's participant or error) or its result."""
     activity, job = _sheet_job(request, pk, job_pk)
-    return render(
+    return job_page(
         request,
-        "imports/job_page.html",
-        {
-            "title": _("导入签到表"),
-            "job": job,
-            "errors": error_page(job, request.GET.get("page")),
-            "back_url": reverse("projects:activity", args=[activity.pk]),
-            "commit_url": reverse("projects:sheet_commit", args=[activity.pk, job.pk]),
-            "errors_url": reverse("projects:sheet_errors", args=[activity.pk, job.pk]),
-        },
+        job,
+        title=_("导入签到表"),
+        back_url=reverse("projects:activity", args=[activity.pk]),
+        commit_url=reverse("projects:sheet_commit", args=[activity.pk, job.pk]),
+        errors_url=reverse("projects:sheet_errors", args=[activity.pk, job.pk]),
     )
 
 

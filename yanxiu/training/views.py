@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 
 from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import id_filter, month_param, year_param, year_problem
-from yanxiu.imports.engine import ImportFailed, error_page
+from yanxiu.imports.engine import ImportFailed
 from yanxiu.imports.models import ImportJob
-from yanxiu.imports.views import error_workbook
+from yanxiu.imports.views import error_workbook, job_page
 from yanxiu.orgs.models import Role, School, Stage, Subject, Teacher
 from yanxiu.orgs.scoping import scope_of
 from yanxiu.training import codes, selectors, sheet_import
@@ -419,17 +419,13 @@ def _sheet_job(request: AuthedHttpRequest, pk: int, job_pk: int) -> tuple[Sessio
 def sheet_job(request: AuthedHttpRequest, pk: int, job_pk: int) -> HttpResponse:
     """A sign-in sheet's preview (each row's learner or error) or its result."""
     session, job = _sheet_job(request, pk, job_pk)
-    return render(
+    return job_page(
         request,
-        "imports/job_page.html",
-        {
-            "title": _("导入纸质签到表"),
-            "job": job,
-            "errors": error_page(job, request.GET.get("page")),
-            "back_url": reverse("training:session_attendance", args=[session.pk]),
-            "commit_url": reverse("training:sheet_commit", args=[session.pk, job.pk]),
-            "errors_url": reverse("training:sheet_errors", args=[session.pk, job.pk]),
-        },
+        job,
+        title=_("导入纸质签到表"),
+        back_url=reverse("training:session_attendance", args=[session.pk]),
+        commit_url=reverse("training:sheet_commit", args=[session.pk, job.pk]),
+        errors_url=reverse("training:sheet_errors", args=[session.pk, job.pk]),
     )
 
 
