@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from tests.credits.factories import credit
 from tests.factories import SchoolFactory, TeacherFactory
 from yanxiu.credits.models import TeacherYearTotal
-from yanxiu.credits.policy import rules_for
+from yanxiu.credits.policy import policy_terms_for
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +69,8 @@ def test_last_years_results_keep_last_years_rules(tmp_path, school):
         f'region: "{school.region.code}"\nyear: 2027\nannual: {{total: 60}}\n', encoding="utf-8"
     )
     call_command("set_policy", str(path), stdout=io.StringIO())
-    assert rules_for(school.region.pk, 2026).total == Decimal(48)
-    assert rules_for(school.region.pk, 2028).total == Decimal(60)
+    assert policy_terms_for(school.region.pk, 2026).total == Decimal(48)
+    assert policy_terms_for(school.region.pk, 2028).total == Decimal(60)
 
 
 def test_compliance_report_writes_the_school_rows_as_csv(tmp_path, zone):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests.factories import RegionFactory
-from yanxiu.credits.policy import DEFAULT_DOCUMENT, PolicyError, parse_policy, rules_for
+from yanxiu.credits.policy import DEFAULT_DOCUMENT, PolicyError, parse_policy, policy_terms_for
 from yanxiu.credits.services import save_policy
 
 
@@ -75,4 +75,4 @@ def test_saving_an_edit_adds_a_version_and_the_latest_is_in_force():
     save_policy(region, 2026, parse_policy(DEFAULT_DOCUMENT))
     looser = parse_policy({**DEFAULT_DOCUMENT, "annual": {"total": 40}})
     assert save_policy(region, 2026, looser, note="降低").version == 2
-    assert rules_for(region.pk, 2026).total == Decimal(40)
+    assert policy_terms_for(region.pk, 2026).total == Decimal(40)

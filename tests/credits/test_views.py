@@ -12,7 +12,7 @@ from tests.credits.factories import certifier, credit
 from tests.factories import SchoolFactory, TeacherFactory, UserFactory, grant
 from tests.queries import assert_constant_queries
 from yanxiu.credits.models import CreditEntry, Policy
-from yanxiu.credits.policy import rules_for
+from yanxiu.credits.policy import policy_terms_for
 from yanxiu.credits.services import reverse_entry
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_center_staff_reverse_an_entry(client, center_staff, teacher):
 def test_the_bureau_admin_saves_a_new_policy_version(client, bureau_admin, zone):
     form = {**POLICY_FORM, "total": "50", "note": "提高总量"}
     login(client, bureau_admin).post(reverse("credits:policy_edit"), form)
-    assert rules_for(zone.region.pk, 2026).total == Decimal(50)
+    assert policy_terms_for(zone.region.pk, 2026).total == Decimal(50)
     assert Policy.objects.get().version == 1
 
 

@@ -22,7 +22,7 @@ from yanxiu.api.common import ObjectId, PathId, caller
 from yanxiu.api.pagination import Pages
 from yanxiu.api.schemas import Year, responses
 from yanxiu.credits.models import Category, CreditEntry
-from yanxiu.credits.policy import policy_in_force, rules_for
+from yanxiu.credits.policy import policy_in_force, policy_terms_for
 from yanxiu.credits.rows import UnitRow
 from yanxiu.credits.selectors import (
     entries_behind,
@@ -222,5 +222,5 @@ def get_policy(request: HttpRequest, year: Year | None = None) -> dict[str, Any]
         "year": year,
         "version": policy.version if policy else None,
         "in_force_from_year": policy.year if policy else None,
-        "document": rules_for(region.pk, year).to_document(),
+        "document": policy_terms_for(region.pk, year).to_document(),
     }

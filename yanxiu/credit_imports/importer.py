@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from yanxiu.core.duties import ensure_not_self
 from yanxiu.credit_imports.models import CreditImportSource
 from yanxiu.credits.models import Category, CreditEntry, Unit
-from yanxiu.credits.policy import PolicyRules, rules_for
+from yanxiu.credits.policy import PolicyTerms, policy_terms_for
 from yanxiu.credits.services import CreditError, check_entry_amount, post_credit
 from yanxiu.imports.bulk import values_in
 from yanxiu.imports.engine import Column, ParsedRow, TableImport
@@ -95,7 +95,7 @@ class CreditImport(TableImport):
 
     def __init__(self, *, by: User) -> None:
         self.by = by
-        self._policies: dict[tuple[int, int], PolicyRules] = {}
+        self._policies: dict[tuple[int, int], PolicyTerms] = {}
 
     @property
     def org_path(self) -> str:
@@ -175,10 +175,10 @@ class CreditImport(TableImport):
             return False
         return True
 
-    def _rules(self, region_id: int, year: int) -> PolicyRules:
+    def _rules(self, region_id: int, year: int) -> PolicyTerms:
         key = (region_id, year)
         if key not in self._policies:
-            self._policies[key] = rules_for(region_id, year)
+            self._policies[key] = policy_terms_for(region_id, year)
         return self._policies[key]
 
     def _teachers(self, digests: Iterable[str]) -> list[Teacher]:

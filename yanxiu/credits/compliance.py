@@ -41,7 +41,7 @@ from yanxiu.credits.models import CreditEntry, TeacherYearTotal, Unit
 from yanxiu.credits.policy import (
     CATEGORIES,
     PeriodRule,
-    PolicyRules,
+    PolicyTerms,
 )
 from yanxiu.credits.rows import ZERO, TeacherRow, UnitRow, cents, shortfall
 from yanxiu.orgs.models import Teacher
@@ -91,7 +91,7 @@ def _all(conditions: Sequence[Q]) -> Q:
 def judged_teachers(
     teachers: QuerySet[Teacher, Teacher],
     year: int,
-    rules: PolicyRules,
+    rules: PolicyTerms,
     *,
     on: datetime.date | None = None,
 ) -> QuerySet[Teacher, Teacher]:
@@ -154,7 +154,7 @@ def elapsed_share(year: int, on: datetime.date | None = None) -> Decimal:
     return (Decimal((on - start).days + 1) / ((end - start).days + 1)).quantize(Decimal("0.0001"))
 
 
-def _ledger_sum(rules: PolicyRules, unit: str, categories: Sequence[str], where: Q) -> Any:
+def _ledger_sum(rules: PolicyTerms, unit: str, categories: Sequence[str], where: Q) -> Any:
     """The sum of a teacher's ledger rows matching ``where`` in ``categories``, in ``unit``."""
     whens = []
     for c in categories:
@@ -175,7 +175,7 @@ def _ledger_sum(rules: PolicyRules, unit: str, categories: Sequence[str], where:
 
 
 def _with_periods(
-    qs: QuerySet[Teacher, Teacher], rules: PolicyRules, periods: Sequence[PeriodRule]
+    qs: QuerySet[Teacher, Teacher], rules: PolicyTerms, periods: Sequence[PeriodRule]
 ) -> tuple[QuerySet[Teacher, Teacher], list[Q]]:
     """Annotate ``period_<i>_<j>`` for each period minimum; conditions that all must hold."""
     conditions = []
@@ -193,7 +193,7 @@ def _with_periods(
 
 
 def _with_cycle(
-    qs: QuerySet[Teacher, Teacher], rules: PolicyRules, year: int
+    qs: QuerySet[Teacher, Teacher], rules: PolicyTerms, year: int
 ) -> tuple[QuerySet[Teacher, Teacher], list[Q]]:
     """Annotate ``cycle_year`` (this year, in the cycle's unit) and ``cycle_total`` (capped)."""
     cycle = rules.cycle
@@ -270,7 +270,7 @@ LEVEL_FIELDS: dict[str, dict[str, str]] = {
 
 
 def unit_rows_of(
-    judged: QuerySet[Teacher, Teacher], rules: PolicyRules, level: str
+    judged: QuerySet[Teacher, Teacher], rules: PolicyTerms, level: str
 ) -> list[UnitRow]:
     fields = LEVEL_FIELDS[level]
     if level == "group":
@@ -322,7 +322,7 @@ def merged_unit(level: str, unit_id: int, code: str, name: str, parts: list[Unit
     )
 
 
-def teacher_rows_of(judged: QuerySet[Teacher, Teacher], rules: PolicyRules) -> list[TeacherRow]:
+def teacher_rows_of(judged: QuerySet[Teacher, Teacher], rules: PolicyTerms) -> list[TeacherRow]:
     values = judged.order_by("school__code", "name", "pk").values(
         "pk",
         "name",

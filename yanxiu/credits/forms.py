@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yanxiu.credits.models import ActivityType, Category, Unit
-from yanxiu.credits.policy import CATEGORIES, PolicyError, PolicyRules, parse_policy
+from yanxiu.credits.policy import CATEGORIES, PolicyError, PolicyTerms, parse_policy
 from yanxiu.orgs import idnumbers
 from yanxiu.orgs.models import Teacher, User
 
@@ -114,10 +114,10 @@ class PolicyForm(forms.Form):
                 min_value=Decimal("0.01"),
                 decimal_places=2,
             )
-        self.rules: PolicyRules | None = None
+        self.rules: PolicyTerms | None = None
 
     @classmethod
-    def initial_for(cls, rules: PolicyRules) -> dict[str, Any]:
+    def initial_for(cls, rules: PolicyTerms) -> dict[str, Any]:
         doc = rules.to_document()
         initial: dict[str, Any] = {
             "unit": rules.unit,

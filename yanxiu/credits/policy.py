@@ -119,7 +119,7 @@ class CycleRule:
 
 
 @dataclass(frozen=True)
-class PolicyRules:
+class PolicyTerms:
     """A validated policy document, ready to evaluate."""
 
     unit: str
@@ -259,7 +259,7 @@ class _Reader:
         return tuple(c for c in items if c in CATEGORIES)
 
 
-def parse_policy(document: Any) -> PolicyRules:
+def parse_policy(document: Any) -> PolicyTerms:
     """Validate a policy document; raise ``PolicyError`` listing every problem in Chinese."""
     if not isinstance(document, dict):
         raise PolicyError([_("政策文件必须是一个 YAML/JSON 对象")])
@@ -295,7 +295,7 @@ def parse_policy(document: Any) -> PolicyRules:
             r.errors.append(
                 _("%(category)s 的上限小于其最低要求") % {"category": Category(category).label}
             )
-    rules = PolicyRules(
+    rules = PolicyTerms(
         unit=r.unit(annual.get("unit", Unit.CREDIT), "annual.unit"),
         total=total,
         minimums=minimums,
@@ -398,7 +398,7 @@ def _cycle(r: _Reader, cycle: Any) -> CycleRule | None:
 
 
 @functools.cache
-def default_rules() -> PolicyRules:
+def default_rules() -> PolicyTerms:
     """The seed policy: 48 credits (16 centralized, 8 online, 24 school-based), 20% threshold."""
     return parse_policy(DEFAULT_DOCUMENT)
 
@@ -412,7 +412,7 @@ def policy_in_force(region_id: int, year: int) -> Policy | None:
     )
 
 
-def rules_for(region_id: int, year: int) -> PolicyRules:
+def policy_terms_for(region_id: int, year: int) -> PolicyTerms:
     """The rules that judge ``year`` in the region (the seed policy when none was ever set)."""
     policy = policy_in_force(region_id, year)
     return default_rules() if policy is None else parse_policy(policy.document)

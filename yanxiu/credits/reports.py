@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from yanxiu.credits.exports import _text as cell_text
 from yanxiu.credits.models import Category, CreditEntry, Unit
-from yanxiu.credits.policy import CATEGORIES, PolicyRules, rules_for
+from yanxiu.credits.policy import CATEGORIES, PolicyTerms, policy_terms_for
 from yanxiu.credits.rows import TeacherRow, UnitRow
 from yanxiu.credits.selectors import (
     rollup,
@@ -71,7 +71,7 @@ class Report:
     level: str
     title: str
     year: int
-    rules: PolicyRules
+    rules: PolicyTerms
     summary: UnitRow | None
     # Region: its zones; zone: its schools. ``schools`` is what the export lists.
     units: list[UnitRow] = field(default_factory=list)
@@ -129,7 +129,7 @@ def pass_rate_chart(chart_id: str, title: str, rows: Sequence[UnitRow], year: in
 
 
 def category_progress_chart(
-    chart_id: str, summary: UnitRow, rules: PolicyRules, year: int, **scope: int
+    chart_id: str, summary: UnitRow, rules: PolicyTerms, year: int, **scope: int
 ) -> Chart:
     """Average earned per category against the policy minimum; bars open the entries."""
     labels = [str(Category(c).label) for c in CATEGORIES]
@@ -173,7 +173,7 @@ def teacher_category_chart(chart_id: str, teachers: Sequence[TeacherRow], year: 
 
 
 def monthly_trend(
-    user: User, year: int, rules: PolicyRules, **scope: int
+    user: User, year: int, rules: PolicyTerms, **scope: int
 ) -> dict[str, list[Decimal]]:
     """Per category, the amount posted in each month of ``year`` (by date of the activity).
 
@@ -200,7 +200,7 @@ def _digest(*parts: Any) -> str:
 
 
 def _monthly_sums(
-    user: User, year: int, rules: PolicyRules, **scope: int
+    user: User, year: int, rules: PolicyTerms, **scope: int
 ) -> dict[str, list[Decimal]]:
     entries = CreditEntry.objects.visible_to(user).filter(year=year)
     if "school" in scope:
@@ -222,7 +222,7 @@ def _monthly_sums(
     return {c: trend[c] for c in CATEGORIES}
 
 
-def _in_policy_unit(amount: Decimal, unit: str, category: str, rules: PolicyRules) -> Decimal:
+def _in_policy_unit(amount: Decimal, unit: str, category: str, rules: PolicyTerms) -> Decimal:
     if unit == rules.unit:
         return amount
     per_credit = rules.hours_per_credit.get(category, Decimal(1)) or Decimal(1)
@@ -230,7 +230,7 @@ def _in_policy_unit(amount: Decimal, unit: str, category: str, rules: PolicyRule
 
 
 def trend_chart(
-    chart_id: str, trend: dict[str, list[Decimal]], rules: PolicyRules, year: int, **scope: int
+    chart_id: str, trend: dict[str, list[Decimal]], rules: PolicyTerms, year: int, **scope: int
 ) -> Chart:
     option: dict[str, Any] = {
         "tooltip": {"trigger": "axis"},
@@ -255,20 +255,20 @@ def _row_of(rows: Sequence[UnitRow], pk: int) -> UnitRow | None:
     return next((row for row in rows if row.unit_id == pk), None)
 
 
-def schools_of(user: User, region: Region, year: int, rules: PolicyRules) -> list[UnitRow]:
+def schools_of(user: User, region: Region, year: int, rules: PolicyTerms) -> list[UnitRow]:
     return unit_rows(user, year, "school", region=region, rules=rules)
 
 
-def zone_schools(user: User, zone: Zone, year: int, rules: PolicyRules) -> list[UnitRow]:
+def zone_schools(user: User, zone: Zone, year: int, rules: PolicyTerms) -> list[UnitRow]:
     return [s for s in schools_of(user, zone.region, year, rules) if s.parent_id == zone.pk]
 
 
-def school_teachers(user: User, school: School, year: int, rules: PolicyRules) -> list[TeacherRow]:
+def school_teachers(user: User, school: School, year: int, rules: PolicyTerms) -> list[TeacherRow]:
     return teacher_rows(user, year, region=school.region, school=school, rules=rules)
 
 
 def region_report(user: User, region: Region, year: int) -> Report:
-    rules = rules_for(region.pk, year)
+    rules = policy_terms_for(region.pk, year)
     levels = rollup(user, year, region=region, rules=rules)
     summary, zones, schools = levels.region, levels.zones, levels.schools
     report = Report("region", region.name, year, rules, summary, units=zones, schools=schools)
@@ -283,7 +283,7 @@ def region_report(user: User, region: Region, year: int) -> Report:
 
 
 def zone_report(user: User, zone: Zone, year: int) -> Report:
-    rules = rules_for(zone.region_id, year)
+    rules = policy_terms_for(zone.region_id, year)
     levels = rollup(user, year, region=zone.region, rules=rules)
     summary = _row_of(levels.zones, zone.pk)
     schools = [s for s in levels.schools if s.parent_id == zone.pk]
@@ -306,7 +306,7 @@ def school_report(user: User, school: School, year: int, *, show: str = "") -> R
 
     ``show`` is a category (teachers short of its minimum), "failed" or "at_risk".
     """
-    rules = rules_for(school.region_id, year)
+    rules = policy_terms_for(school.region_id, year)
     summary = school_compliance(school, year, rules=rules)
     teachers = school_teachers(user, school, year, rules)
     report = Report("school", school.name, year, rules, summary, teachers=teachers)
@@ -338,7 +338,7 @@ def write_export(
     Only the rows are computed, not the page's summary and charts.
     """
     region_id = unit.pk if isinstance(unit, Region) else unit.region_id
-    rules = rules_for(region_id, year)
+    rules = policy_terms_for(region_id, year)
     rows: Sequence[TeacherRow | UnitRow]
     if isinstance(unit, School):
         header, rows = TeacherRow.headers(), school_teachers(user, unit, year, rules)

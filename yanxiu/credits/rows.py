@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from yanxiu.credits.models import Category, Policy, Unit
-from yanxiu.credits.policy import CATEGORIES, PolicyRules
+from yanxiu.credits.policy import CATEGORIES, PolicyTerms
 from yanxiu.orgs.models import Teacher
 
 ZERO = Decimal(0)
@@ -60,7 +60,7 @@ class TeacherStatus:
 
     teacher: Teacher
     year: int
-    rules: PolicyRules
+    rules: PolicyTerms
     policy: Policy | None
     lines: list[CategoryLine]
     total: Decimal

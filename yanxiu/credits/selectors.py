@@ -47,9 +47,9 @@ from yanxiu.credits.models import Category, CreditEntry
 from yanxiu.credits.policy import (
     CATEGORIES,
     CycleRule,
-    PolicyRules,
+    PolicyTerms,
     policy_in_force,
-    rules_for,
+    policy_terms_for,
 )
 from yanxiu.credits.rows import (
     ZERO,
@@ -103,12 +103,12 @@ def teacher_status(
     teacher: Teacher,
     year: int,
     *,
-    rules: PolicyRules | None = None,
+    rules: PolicyTerms | None = None,
     on: datetime.date | None = None,
 ) -> TeacherStatus:
     """The teacher's year under the region-year policy (or ``rules``): the same SQL as reports."""
     policy = policy_in_force(teacher.region_id, year) if rules is None else None
-    rules = rules or rules_for(teacher.region_id, year)
+    rules = rules or policy_terms_for(teacher.region_id, year)
     judged = judged_teachers(Teacher.objects.filter(pk=teacher.pk), year, rules, on=on)
     row = cast(dict[str, Any], judged.values()[0])
     lines = [
@@ -171,7 +171,7 @@ def compliance_rows(
     level: Level | str,
     *,
     region: Region | None = None,
-    rules: PolicyRules | None = None,
+    rules: PolicyTerms | None = None,
     on: datetime.date | None = None,
 ) -> list[TeacherRow] | list[UnitRow]:
     """The compliance report at ``level``, over the teachers ``user`` may see (all if None).
@@ -188,13 +188,13 @@ def _judged(
     user: User | None,
     year: int,
     region: Region | None,
-    rules: PolicyRules | None,
+    rules: PolicyTerms | None,
     on: datetime.date | None,
-) -> tuple[QuerySet[Teacher, Teacher], PolicyRules, Region] | None:
+) -> tuple[QuerySet[Teacher, Teacher], PolicyTerms, Region] | None:
     region = region or (region_of(user) if user is not None else None)
     if region is None:
         return None
-    rules = rules or rules_for(region.pk, year)
+    rules = rules or policy_terms_for(region.pk, year)
     return judged_teachers(_teachers(user, region), year, rules, on=on), rules, region
 
 
@@ -204,7 +204,7 @@ def teacher_rows(
     *,
     region: Region | None = None,
     school: School | None = None,
-    rules: PolicyRules | None = None,
+    rules: PolicyTerms | None = None,
     on: datetime.date | None = None,
 ) -> list[TeacherRow]:
     """One row per visible active teacher (of ``school``, if given): earned and gap per
@@ -223,7 +223,7 @@ def rollup(
     year: int,
     *,
     region: Region | None = None,
-    rules: PolicyRules | None = None,
+    rules: PolicyTerms | None = None,
     on: datetime.date | None = None,
 ) -> Rollup:
     """Region, zone and school rows at once: one judged aggregate per school; zones and the
@@ -259,7 +259,7 @@ def unit_rows(
     level: Level | str,
     *,
     region: Region | None = None,
-    rules: PolicyRules | None = None,
+    rules: PolicyTerms | None = None,
     on: datetime.date | None = None,
 ) -> list[UnitRow]:
     """One row per school, group, zone or region (``level``) over the visible teachers.
@@ -277,9 +277,9 @@ def unit_rows(
     return [] if judged is None else unit_rows_of(judged[0], judged[1], level)
 
 
-def school_compliance(school: School, year: int, *, rules: PolicyRules | None = None) -> UnitRow:
+def school_compliance(school: School, year: int, *, rules: PolicyTerms | None = None) -> UnitRow:
     """The school's counts and rates for the year (its current teachers, all their credits)."""
-    rules = rules or rules_for(school.region_id, year)
+    rules = rules or policy_terms_for(school.region_id, year)
     judged = judged_teachers(Teacher.objects.filter(school=school, is_active=True), year, rules)
     rows = unit_rows_of(judged, rules, "school")
     if rows:
@@ -301,7 +301,7 @@ def school_compliance(school: School, year: int, *, rules: PolicyRules | None = 
 
 
 def policy_outcome(
-    region: Region, year: int, rules: PolicyRules, *, user: User | None = None
+    region: Region, year: int, rules: PolicyTerms, *, user: User | None = None
 ) -> PolicyOutcome:
     """Pass/fail counts of the region's teachers and schools under ``rules``, saved or not."""
     judged = judged_teachers(_teachers(user, region), year, rules)

@@ -28,7 +28,7 @@ from yanxiu.credits.models import (
     TeacherYearTotal,
     Unit,
 )
-from yanxiu.credits.policy import PolicyRules, rules_for
+from yanxiu.credits.policy import PolicyTerms, policy_terms_for
 from yanxiu.orgs.models import Region, Teacher, User
 
 
@@ -83,7 +83,7 @@ def post_credit(
         raise CreditError(_("手工登记学时必须填写说明"))
     if (
         activity_type
-        and activity_type in rules_for(teacher.region_id, year).excluded_activity_types
+        and activity_type in policy_terms_for(teacher.region_id, year).excluded_activity_types
     ):
         label = (
             ActivityType(activity_type).label
@@ -152,7 +152,7 @@ def certify_manual_entry(
     if earlier is not None:
         return earlier
     ensure_not_self(by, teacher.user_id, _("认定学时"), error=CreditError)
-    check_entry_amount(rules_for(teacher.region_id, year), category, Decimal(amount), unit)
+    check_entry_amount(policy_terms_for(teacher.region_id, year), category, Decimal(amount), unit)
     return post_credit(
         teacher=teacher,
         year=year,
@@ -168,7 +168,7 @@ def certify_manual_entry(
     )
 
 
-def check_entry_amount(rules: PolicyRules, category: str, amount: Decimal, unit: str) -> None:
+def check_entry_amount(rules: PolicyTerms, category: str, amount: Decimal, unit: str) -> None:
     """Refuse an amount typed by hand or imported above what the policy allows one entry."""
     limit = rules.max_entry(category, unit)
     if amount > limit:
@@ -338,7 +338,7 @@ def _primary_key_set_aside(cursor: CursorWrapper, model: type[Model]) -> Iterato
 
 
 def save_policy(
-    region: Region, year: int, rules: PolicyRules, *, by: User | None = None, note: str = ""
+    region: Region, year: int, rules: PolicyTerms, *, by: User | None = None, note: str = ""
 ) -> Policy:
     """Add a new version of the region-year policy; earlier versions stay as they were."""
     with transaction.atomic():

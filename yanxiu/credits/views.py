@@ -20,7 +20,7 @@ from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import id_param, parse_year, year_param
 from yanxiu.credits.forms import ManualEntryForm, PolicyForm, ReversalForm
 from yanxiu.credits.models import Category, CreditEntry, Policy
-from yanxiu.credits.policy import rules_for
+from yanxiu.credits.policy import policy_terms_for
 from yanxiu.credits.selectors import (
     early_warning,
     entries_behind,
@@ -169,7 +169,7 @@ def policy_edit(request: AuthedHttpRequest) -> HttpResponse:
     """The bureau admin edits the region-year policy; saving adds a version."""
     region = policy_region(request.user)
     year = _year(request)
-    current = rules_for(region.pk, year)
+    current = policy_terms_for(region.pk, year)
     form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(current))
     if request.method == "POST" and form.is_valid() and form.rules is not None:
         policy = save_policy(
@@ -196,7 +196,7 @@ def policy_preview(request: AuthedHttpRequest) -> HttpResponse:
     form = PolicyForm(request.POST)
     context: dict[str, Any] = {"form": form, "year": year}
     if form.is_valid() and form.rules is not None:
-        context["current"] = policy_outcome(region, year, rules_for(region.pk, year))
+        context["current"] = policy_outcome(region, year, policy_terms_for(region.pk, year))
         context["proposed"] = policy_outcome(region, year, form.rules)
     return render(request, "credits/_policy_preview.html", context)
 

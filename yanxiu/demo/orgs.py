@@ -799,7 +799,9 @@ def demo_region_and_center(code: str | None = None) -> tuple[Region, User]:
     if region is None:
         raise CommandError("没有找到区县，请先生成演示数据（manage.py demo --no-serve）")
     center = (
-        User.objects.filter(role_assignments__role="center_staff", role_assignments__region=region)
+        User.objects.filter(
+            role_assignments__role=Role.CENTER_STAFF, role_assignments__region=region
+        )
         .order_by("pk")
         .first()
     )

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from yanxiu.orgs.models import Region, RoleAssignment, School, SchoolKind, Teacher, User
+from yanxiu.orgs.models import Region, Role, RoleAssignment, School, SchoolKind, Teacher, User
 from yanxiu.projects import services
 from yanxiu.projects.models import (
     ActivityType,
@@ -53,7 +53,7 @@ def create_demo_projects(
     admins = {
         a.school_id: a.user
         for a in RoleAssignment.objects.filter(
-            region=region, role="school_admin", school__isnull=False
+            region=region, role=Role.SCHOOL_ADMIN, school__isnull=False
         ).select_related("user")
     }
     schools = list(

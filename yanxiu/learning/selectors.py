@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from yanxiu.certificates.models import IssuedDocument
 from yanxiu.credits.models import Category, TeacherYearTotal, Unit
-from yanxiu.credits.policy import rules_for
+from yanxiu.credits.policy import policy_terms_for
 from yanxiu.learning.models import (
     CourseCompletion,
     CourseUnit,
@@ -128,7 +128,7 @@ SECONDS_PER_HOUR = Decimal(3600)
 def online_target(region_id: int, on: datetime.date) -> OnlineTarget:
     """The policy's online requirement in force on ``on``: a project period's online minimum
     (seed 003: ≥50 hours of online study), else the year's online minimum, in hours."""
-    rules = rules_for(region_id, on.year)
+    rules = policy_terms_for(region_id, on.year)
     per_credit = rules.hours_per_credit.get(Category.ONLINE, Decimal(1))
     for period in rules.periods:
         if not period.start <= on <= period.end:
@@ -249,7 +249,7 @@ def verification(user: User, region_id: int, on: datetime.date) -> Verification:
     """Teachers below the period's online hours (本年度继续教育非集中培训不合格) and schools
     where they are at or over the policy's share (不合格率达20%)."""
     target = online_target(region_id, on)
-    threshold = rules_for(region_id, target.end.year).school_fail_threshold
+    threshold = policy_terms_for(region_id, target.end.year).school_fail_threshold
     needed = int(target.hours * SECONDS_PER_HOUR)
     short = (
         Teacher.objects.filter(region_id=region_id, is_active=True)

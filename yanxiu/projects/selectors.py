@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from yanxiu.credits.policy import rules_for
+from yanxiu.credits.policy import policy_terms_for
 from yanxiu.orgs.models import Region, School, SchoolKind, User
 from yanxiu.orgs.scoping import scope_of
 from yanxiu.projects.models import (
@@ -50,7 +50,7 @@ def plan_window(region: Region, year: int) -> PlanWindow:
 
 def excluded_activity_types(region_id: int, year: int) -> frozenset[str]:
     """Activity types the region's credit policy for ``year`` says never count."""
-    return rules_for(region_id, year).excluded_activity_types
+    return policy_terms_for(region_id, year).excluded_activity_types
 
 
 def exclusion_notice(project: SchoolProject, activity_type: str) -> str:

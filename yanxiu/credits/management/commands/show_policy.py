@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from yanxiu.credits.policy import policy_in_force, rules_for
+from yanxiu.credits.policy import policy_in_force, policy_terms_for
 from yanxiu.orgs.models import Region
 
 
@@ -29,5 +29,9 @@ class Command(BaseCommand):
         policy = policy_in_force(region.pk, year)
         source = f"{policy.year} 年度第 {policy.version} 版" if policy else "默认政策（未设置）"
         self.stdout.write(f"# {region.name} {year} 年度生效的学时政策：{source}")
-        document = {"region": region.code, "year": year, **rules_for(region.pk, year).to_document()}
+        document = {
+            "region": region.code,
+            "year": year,
+            **policy_terms_for(region.pk, year).to_document(),
+        }
         self.stdout.write(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
