@@ -41,6 +41,11 @@ SESSION_TIMEOUT = 2 * HEARTBEAT_SECONDS + TOLERANCE_SECONDS
 # credit (a report credits at most the server time since the previous one); it only
 # keeps an honest player from being clamped back by jitter.
 POSITION_SLACK = float(TOLERANCE_SECONDS)
+# How far an honest player's advance may fall short of server time in one window: its
+# position is sampled in steps and reports cross the network with different delays.
+# Such a shortfall is no stall; it is kept as spare real time that the next window's
+# advance may use, so an honest learner gets the full length and no warning.
+JITTER_SECONDS = 1.0
 LOCAL_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
@@ -110,6 +115,10 @@ class Session:
     ignored: int = 0
     since_prompt: float = 0.0
     prompt: str = ""
+    # Real time of earlier windows not yet credited because of jitter (≤ JITTER_SECONDS).
+    spare: float = 0.0
+    # Whether the last report said the video was playing in a visible tab.
+    running: bool = False
 
     def book(self, reason: Reason, seconds: float) -> None:
         if seconds > 0:
@@ -193,8 +202,12 @@ def judge(
         state.end_session()
     elif session is not None and (session.unit_id, session.view) != (beat.unit_id, beat.view):
         # Another unit or another tab while this one is live: it ends, and the new one
-        # starts from zero, so alternating between tabs never counts anything.
-        session.book(Reason.PARALLEL, min(now - session.last_beat, WINDOW_CAP))
+        # starts from zero, so alternating between tabs never counts anything. Only a
+        # unit still playing short of its end is blamed: one that ended or was paused
+        # was left for the next unit, not studied alongside it.
+        tally = state.units[session.unit_id]
+        if session.running and session.position < tally.duration:
+            session.book(Reason.PARALLEL, min(now - session.last_beat, WINDOW_CAP))
         state.end_session()
     if state.session is None:
         return _start(state, beat, now, loader, new_key())
@@ -219,6 +232,7 @@ def _start(
         last_beat=now,
         last_seq=beat.seq,
         position=position,
+        running=beat.playing and beat.visible,
     )
     return state, verdict
 
@@ -261,16 +275,23 @@ def _continue(
             verdict.reason = Reason.IDLE
         else:
             voided = False
-            credit = min(max(advance, 0.0), window)
-            if credit < window:
+            credit = min(max(advance, 0.0), window + session.spare)
+            session.spare -= max(0.0, credit - window)
+            shortfall = window - credit
+            if advance >= 0 and 0 < shortfall <= JITTER_SECONDS:
+                session.spare = min(session.spare + shortfall, JITTER_SECONDS)
+            elif shortfall > 0:
                 # Buffering, or a jump back to rewatch: only the advance is real watching.
                 verdict.reason = Reason.STALLED if advance >= 0 else Reason.SEEK
-                session.book(Reason(verdict.reason), window - credit)
+                session.book(Reason(verdict.reason), shortfall)
+                session.spare = 0.0
             day_room = state.rules.daily_cap_seconds - state.days[day]
             credit = _cap(session, credit, day_room, Reason.DAILY_CAP, verdict)
             credit = _cap(session, credit, tally.duration - tally.counted, Reason.FULL, verdict)
     if voided:
+        session.spare = 0.0
         session.book(Reason(verdict.reason), window)
+    session.running = beat.playing and beat.visible
 
     session.counted += credit
     session.since_prompt += credit

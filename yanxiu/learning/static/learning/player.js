@@ -38,6 +38,13 @@
   var seq = 0;
   var furthest = parseFloat(root.dataset.furthest) || 0;
   var playedSinceReport = false;
+  // A report describes the interval since the previous one: hidden at any moment of
+  // it, the interval was not studied in view (the server names that reason).
+  var hiddenSinceReport = false;
+  // The server's count at its last answer; the counter shown moves on from it every
+  // second while the video plays in view, and each answer sets it again.
+  var serverCounted = parseFloat(countedEl.textContent) || 0;
+  var shownCounted = serverCounted;
   var promptToken = "";
   // The study pass names the learner without a database read; the CSRF token lets
   // the session take over should the pass expire on a page left open for a day.
@@ -55,10 +62,12 @@
       seq: seq,
       position: video.currentTime,
       playing: playedSinceReport || (!video.paused && !video.ended),
-      visible: visible === undefined ? document.visibilityState === "visible" : visible,
+      visible: !hiddenSinceReport &&
+        (visible === undefined ? document.visibilityState === "visible" : visible),
       rate: video.playbackRate
     };
     playedSinceReport = !video.paused && !video.ended;
+    hiddenSinceReport = document.visibilityState !== "visible";
     return fetch(root.dataset.heartbeatUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -93,7 +102,8 @@
 
   function show(verdict) {
     if (verdict.detail) { statusEl.textContent = verdict.detail; return; }
-    countedEl.textContent = Math.floor(verdict.unit_counted);
+    serverCounted = shownCounted = verdict.unit_counted;
+    showCounted();
     statusEl.textContent = reasons[verdict.reason] || reasons[""];
     if (verdict.watched) { watchedEl.hidden = false; }
     if (verdict.clamp_to !== null && video.currentTime > verdict.clamp_to + 2) {
@@ -106,6 +116,21 @@
       dialog.showModal();
     }
   }
+
+  // Whole seconds; a sum of fractional credits may fall a hair short of a whole one.
+  function showCounted() {
+    countedEl.textContent = Math.floor(shownCounted + 0.001);
+  }
+
+  window.setInterval(function () {
+    var length = Number(root.dataset.length) || Infinity;
+    var running = !video.paused && !video.ended && !dialog.open &&
+      document.visibilityState === "visible";
+    if (running && shownCounted < Math.min(serverCounted + Number(root.dataset.interval) / 1000, length)) {
+      shownCounted = Math.min(shownCounted + 1, length);
+      showCounted();
+    }
+  }, 1000);
 
   video.addEventListener("timeupdate", function () {
     if (!video.paused) { playedSinceReport = true; }
