@@ -1,0 +1,52 @@
+"""Shortfalls people can act on: what a teacher lacks per category, honest percentages."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import login
+from tests.credits.factories import full_year
+from tests.factories import TeacherFactory, UserFactory
+from yanxiu.orgs.models import School, Teacher
+
+pytestmark = pytest.mark.django_db
+
+# 48 of 48 credits, but 12 of the 24 school-based ones missing.
+SHORT_OF_SCHOOL_BASED = "校本研训 12"
+
+
+@pytest.fixture
+def short_teacher(school: School) -> Teacher:
+    teacher = TeacherFactory(school=school, name="校本不足", user=UserFactory(username="short"))
+    full_year(teacher, centralized=28, online=8, school_based=12)
+    return teacher
+
+
+def test_the_teacher_sees_what_they_lack_per_category(client, short_teacher):
+    response = login(client, short_teacher.user).get(reverse("credits:my_credits"), {"year": 2026})
+    assert f"尚差 {SHORT_OF_SCHOOL_BASED}" in response.content.decode()
+
+
+def test_the_school_report_shows_a_failing_teachers_gap_per_category(
+    client, school_admin, school, short_teacher
+):
+    response = login(client, school_admin).get(
+        reverse("credit_reports:school", args=[school.pk]), {"year": 2026}
+    )
+    text = response.content.decode()
+    assert "不合格" in text
+    assert f"<td>{SHORT_OF_SCHOOL_BASED}</td>" in text
+    assert "<td>0.00</td>" not in text
+
+
+def test_the_warning_page_shows_each_teachers_gap_per_category(client, bureau_admin, short_teacher):
+    response = login(client, bureau_admin).get(reverse("credits:warnings"), {"year": 2026})
+    assert f"<td>{SHORT_OF_SCHOOL_BASED}</td>" in response.content.decode()
+
+
+def test_a_teacher_short_of_several_categories_sees_each(client, school):
+    teacher = TeacherFactory(school=school, user=UserFactory(username="shorter"))
+    full_year(teacher, centralized=10, online=0, school_based=16)
+    response = login(client, teacher.user).get(reverse("credits:my_credits"), {"year": 2026})
+    assert "尚差 集中培训 6 / 网络培训 8 / 校本研训 8" in response.content.decode()
