@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
+from tests.certificates.factories import pass_the_year
 from tests.conftest import login
 from tests.credits.factories import full_year
-from tests.factories import TeacherFactory, UserFactory
+from tests.factories import SchoolFactory, TeacherFactory, UserFactory
+from yanxiu.credits.templatetags.credit_reports import percent
 from yanxiu.orgs.models import School, Teacher
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +55,30 @@ def test_a_teacher_short_of_several_categories_sees_each(client, school):
     full_year(teacher, centralized=10, online=0, school_based=16)
     response = login(client, teacher.user).get(reverse("credits:my_credits"), {"year": 2026})
     assert "尚差 集中培训 6 / 网络培训 8 / 校本研训 8" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [("0.9205", "92%"), ("0.7960", "79.6%"), ("0.7996", "79.9%"), ("1", "100%"), ("0", "0%")],
+)
+def test_a_share_reads_as_a_percentage_never_rounded_up(share, shown):
+    assert percent(Decimal(share)) == shown
+
+
+def test_the_warning_page_says_how_much_of_the_year_is_gone_in_percent(client, bureau_admin):
+    response = login(client, bureau_admin).get(reverse("credits:warnings"), {"year": 2026})
+    assert re.search(r"全年已过 \d+(\.\d)?%）", response.content.decode())
+
+
+def test_a_failing_schools_pass_rate_is_not_rounded_up(client, zone_leader, zone):
+    school = SchoolFactory(zone=zone)
+    for _ in range(2):
+        pass_the_year(TeacherFactory(school=school))
+    TeacherFactory(school=school)
+    login(client, zone_leader)
+    zone_page = client.get(reverse("credit_reports:zone", args=[zone.pk]), {"year": 2026})
+    school_page = client.get(reverse("credit_reports:school", args=[school.pk]), {"year": 2026})
+    for response in (zone_page, school_page):
+        text = response.content.decode()
+        assert "66.6%" in text
+        assert "67%" not in text
