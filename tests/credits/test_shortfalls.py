@@ -12,6 +12,8 @@ from tests.certificates.factories import pass_the_year
 from tests.conftest import login
 from tests.credits.factories import full_year
 from tests.factories import SchoolFactory, TeacherFactory, UserFactory
+from yanxiu.credits.policy import default_rules
+from yanxiu.credits.services import save_policy
 from yanxiu.credits.templatetags.credit_reports import percent
 from yanxiu.orgs.models import School, Teacher
 
@@ -82,3 +84,16 @@ def test_a_failing_schools_pass_rate_is_not_rounded_up(client, zone_leader, zone
         text = response.content.decode()
         assert "66.6%" in text
         assert "67%" not in text
+
+
+def test_the_policy_page_names_the_default_policy_when_it_is_in_force(client, bureau_admin):
+    response = login(client, bureau_admin).get(reverse("credits:policy_edit"), {"year": 2026})
+    text = response.content.decode()
+    assert "使用默认政策（48 学分 = 16 + 8 + 24）" in text
+    assert "本年度尚未设置" not in text
+
+
+def test_the_policy_page_names_the_earlier_version_in_force(client, bureau_admin, zone):
+    save_policy(zone.region, 2025, default_rules(), by=bureau_admin, note="")
+    response = login(client, bureau_admin).get(reverse("credits:policy_edit"), {"year": 2026})
+    assert "本年度尚未设置，沿用 2025 年度第 1 版。" in response.content.decode()

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from yanxiu.credits.models import Category, Policy, Unit
-from yanxiu.credits.policy import CATEGORIES, PolicyTerms
+from yanxiu.credits.policy import CATEGORIES, PolicyTerms, plain
 from yanxiu.orgs.models import Teacher
 
 ZERO = Decimal(0)
@@ -242,11 +242,6 @@ def shortfalls_of(gaps: Mapping[str, Decimal], total_gap: Decimal) -> list[tuple
 def cents(value: Any) -> Decimal:
     """A database figure as Decimal cents (SQLite may hand back 16 for 16.00)."""
     return Decimal(value or 0).quantize(Decimal("0.01"))
-
-
-def plain(amount: Decimal) -> str:
-    """12.50 → "12.5", 6.00 → "6": the same text on every database."""
-    return format(amount.normalize(), "f")
 
 
 def _rate(part: int, whole: int) -> Decimal:

@@ -8,8 +8,7 @@ from typing import Any
 
 from django import template
 
-from yanxiu.credits.policy import CATEGORIES
-from yanxiu.credits.rows import plain
+from yanxiu.credits.policy import CATEGORIES, plain
 
 register = template.Library()
 
