@@ -101,3 +101,16 @@ def test_new_codes_are_sixteen_base32_characters_and_do_not_repeat():
 def test_anything_typed_normalizes_to_a_well_formed_code_or_to_nothing(typed):
     code = normalize_code(typed)
     assert code is None or (len(code) == CODE_LENGTH and set(code) <= set(BASE32))
+
+
+def test_a_document_replaced_by_a_newer_one_says_so_with_the_newer_code(client, document, teacher):
+    credit(teacher, 4, category="online")
+    newer = issue_document(
+        teacher=teacher, year=2026, kind=DocumentKind.TRANSCRIPT, by=UserFactory()
+    )
+    old_page = verify(client, document.code).content.decode()
+    assert "已被新证书取代" in old_page
+    assert newer.display_code in old_page
+    new_page = verify(client, newer.code).content.decode()
+    assert "已被新证书取代" not in new_page
+    assert 'data-verdict="valid"' in new_page

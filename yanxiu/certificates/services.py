@@ -7,6 +7,7 @@ import re
 import secrets
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -118,3 +119,19 @@ def valid_document(raw_code: str) -> IssuedDocument | None:
     if document is None or not document.is_intact:
         return None
     return document
+
+
+def replacement_of(document: IssuedDocument) -> IssuedDocument | None:
+    """The newest valid document of the same teacher, year and kind issued after ``document``
+    (the ledger changed since), or None when ``document`` is the current one."""
+    return (
+        IssuedDocument.objects.filter(
+            teacher_id=document.teacher_id, year=document.year, kind=document.kind, revoked=False
+        )
+        .filter(
+            Q(issued_at__gt=document.issued_at)
+            | Q(issued_at=document.issued_at, pk__gt=document.pk)
+        )
+        .order_by("-issued_at", "-pk")
+        .first()
+    )

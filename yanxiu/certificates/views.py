@@ -19,6 +19,7 @@ from yanxiu.certificates.services import (
     DocumentRefused,
     issue_document,
     normalize_code,
+    replacement_of,
     revoke_document,
     valid_document,
 )
@@ -49,6 +50,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         {
             "document": document,
             "facts": documents.shown_facts(document) if document else None,
+            "replaced_by": replacement_of(document) if document else None,
             "code": code,
         },
         status=200 if document else 404,

@@ -148,6 +148,12 @@ class PolicyTerms:
         per_credit = self.hours_per_credit[category]
         return limit * per_credit if unit == Unit.HOUR else limit / per_credit
 
+    @property
+    def formula(self) -> str:
+        """The year's requirement at a glance: "48 学分 = 16 + 8 + 24" (the category minimums)."""
+        parts = " + ".join(plain(self.minimums.get(c, Decimal(0))) for c in CATEGORIES)
+        return f"{plain(self.total)} {Unit(self.unit).label} = {parts}"
+
     def to_document(self) -> dict[str, Any]:
         """The JSON-ready document this rule set was read from (numbers as plain numbers)."""
         return {
@@ -416,3 +422,8 @@ def policy_terms_for(region_id: int, year: int) -> PolicyTerms:
     """The rules that judge ``year`` in the region (the seed policy when none was ever set)."""
     policy = policy_in_force(region_id, year)
     return default_rules() if policy is None else parse_policy(policy.document)
+
+
+def plain(amount: Decimal) -> str:
+    """12.50 → "12.5", 6.00 → "6": the same text on every database."""
+    return format(amount.normalize(), "f")

@@ -8,6 +8,7 @@ them from SQL; ``selectors`` hands them to users.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from yanxiu.credits.models import Category, Policy, Unit
-from yanxiu.credits.policy import CATEGORIES, PolicyTerms
+from yanxiu.credits.policy import CATEGORIES, PolicyTerms, plain
 from yanxiu.orgs.models import Teacher
 
 ZERO = Decimal(0)
@@ -78,14 +79,18 @@ class TeacherStatus:
         return shortfall(self.rules.total, self.total)
 
     @property
+    def shortfalls(self) -> list[tuple[str, Decimal]]:
+        return shortfalls_of({line.category: line.gap for line in self.lines}, self.total_gap)
+
+    @property
     def missing(self) -> list[str]:
         """What the teacher still lacks, as sentences (for "what is missing")."""
         unit = Unit(self.rules.unit).label
-        out = [f"{line.label} {_plain(line.gap)} {unit}" for line in self.lines if line.gap > 0]
+        out = [f"{line.label} {plain(line.gap)} {unit}" for line in self.lines if line.gap > 0]
         if self.total_gap > 0:
-            out.append(f"{_('合计')} {_plain(self.total_gap)} {unit}")
+            out.append(f"{_('合计')} {plain(self.total_gap)} {unit}")
         out += [
-            f"{r.label} {_plain(r.gap)} {Unit(r.unit).label}"
+            f"{r.label} {plain(r.gap)} {Unit(r.unit).label}"
             for r in (*self.periods, *self.cycle)
             if r.gap > 0
         ]
@@ -109,6 +114,10 @@ class TeacherRow:
     at_risk: bool
 
     HEADERS = (_("教师"), _("学校"), _("片区"))
+
+    @property
+    def shortfalls(self) -> list[tuple[str, Decimal]]:
+        return shortfalls_of(self.gaps, self.total_gap)
 
     def cells(self) -> list[Any]:
         return [
@@ -219,14 +228,20 @@ def shortfall(required: Decimal, earned: Decimal) -> Decimal:
     return cents(max(required - earned, ZERO))
 
 
+def shortfalls_of(gaps: Mapping[str, Decimal], total_gap: Decimal) -> list[tuple[str, Decimal]]:
+    """What a teacher lacks, per category (集中培训 6 / 校本研训 8), never a total hiding it.
+
+    The total appears only when it asks for more than the categories' gaps add up to.
+    """
+    out = [(str(Category(c).label), gaps[c]) for c in CATEGORIES if gaps.get(c, ZERO) > 0]
+    if total_gap > sum((amount for _label, amount in out), ZERO):
+        out.append((str(_("合计")), total_gap))
+    return out
+
+
 def cents(value: Any) -> Decimal:
     """A database figure as Decimal cents (SQLite may hand back 16 for 16.00)."""
     return Decimal(value or 0).quantize(Decimal("0.01"))
-
-
-def _plain(amount: Decimal) -> str:
-    """12.50 → "12.5", 6.00 → "6": the same text on every database."""
-    return format(amount.normalize(), "f")
 
 
 def _rate(part: int, whole: int) -> Decimal:

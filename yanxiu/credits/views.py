@@ -20,7 +20,7 @@ from yanxiu.core.http import AuthedHttpRequest
 from yanxiu.core.params import id_param, parse_year, year_param
 from yanxiu.credits.forms import ManualEntryForm, PolicyForm, ReversalForm
 from yanxiu.credits.models import Category, CreditEntry, Policy
-from yanxiu.credits.policy import policy_terms_for
+from yanxiu.credits.policy import default_rules, policy_in_force, policy_terms_for
 from yanxiu.credits.selectors import (
     early_warning,
     entries_behind,
@@ -183,7 +183,15 @@ def policy_edit(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "credits/policy_edit.html",
-        {"form": form, "year": year, "years": _years(year), "region": region, "versions": versions},
+        {
+            "form": form,
+            "year": year,
+            "years": _years(year),
+            "region": region,
+            "versions": versions,
+            "in_force": policy_in_force(region.pk, year),
+            "default_formula": default_rules().formula,
+        },
     )
 
 
