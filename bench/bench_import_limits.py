@@ -22,15 +22,13 @@ Targets: under 10 s and under 1 GiB each.
 from __future__ import annotations
 
 import json
-import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import ROOT, Result, admin_sql, bench_env
+from bench.common import Result, admin_sql, bench_env, run_step
 
 DB_NAME = "yanxiu_bench_import_limits"
 ENV = bench_env(DB_NAME)
@@ -67,17 +65,7 @@ def run() -> list[Result]:
 
 
 def _child(step: str, workdir: str) -> dict:
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.bench_import_limits", step, workdir],
-        cwd=ROOT,
-        env={**os.environ, **ENV},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"{step} failed:\n{completed.stdout}\n{completed.stderr}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return run_step("bench.bench_import_limits", ENV, step, workdir)
 
 
 # ---- steps run in child processes (Django configured from ENV) ----

@@ -24,7 +24,6 @@ import itertools
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.common import PG, ROOT, Result, admin_sql, bench_env
+from bench.common import PG, Result, admin_sql, bench_env, run_step
 
 DB_NAME = "yanxiu_bench"
 SEED = 2026
@@ -90,17 +89,7 @@ def run() -> list[Result]:
 
 
 def _child(step: str, *args: str) -> dict:
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.bench_roster_import", step, *args],
-        cwd=ROOT,
-        env={**os.environ, **ENV},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"{step} failed:\n{completed.stdout}\n{completed.stderr}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return run_step("bench.bench_roster_import", ENV, step, *args)
 
 
 # What one import writes: the teachers, their subject links and their first postings.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
@@ -90,6 +91,23 @@ def bench_env(db_name: str) -> dict[str, str]:
         "YANXIU_TEST_DB": "postgres",
         "YANXIU_PG_NAME": db_name,
     }
+
+
+def run_step(module: str, env: dict[str, str], step: str, *args: str) -> dict[str, Any]:
+    """Run ``python -m module step args…`` with ``env`` added; the step prints its figures as
+    JSON on its last line. A separate process, so each step's peak memory is its own."""
+    completed = subprocess.run(
+        [sys.executable, "-m", module, step, *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"{step} failed:\n{completed.stdout}\n{completed.stderr}")
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
 
 
 def admin_sql(sql: str) -> None:
