@@ -22,7 +22,7 @@ def upload(client, rows, **headers):
 
 
 def downloaded(response, name="f.xlsx"):
-    table = read_table(io.BytesIO(b"".join(response.streaming_content)), name)
+    table = read_table(io.BytesIO(response.getvalue()), name)
     return table.header, list(table.rows)
 
 

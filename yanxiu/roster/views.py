@@ -27,11 +27,11 @@ from yanxiu.imports.engine import (
     commit_import,
     error_page,
     preview_import,
-    write_error_report,
 )
 from yanxiu.imports.forms import TableUploadForm
 from yanxiu.imports.models import ImportJob, ImportJobQuerySet
 from yanxiu.imports.tables import CONTENT_TYPES, WRITE_FORMATS
+from yanxiu.imports.views import error_workbook
 from yanxiu.orgs.sheets import import_job_list
 from yanxiu.roster.importer import RosterImport, export_roster, write_template
 
@@ -100,10 +100,10 @@ def commit_job(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def error_report(request: AuthedHttpRequest, pk: int) -> FileResponse:
+def error_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_roster_manager(request)
     job = get_object_or_404(_roster_jobs(request).exclude(file=""), pk=pk)
-    return _download(_("导入错误报告"), "xlsx", lambda out: write_error_report(job, out))
+    return error_workbook(job, _("导入错误报告"))
 
 
 @login_required
